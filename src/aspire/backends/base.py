@@ -1,0 +1,50 @@
+"""The one small protocol every backend implements, and the data it exchanges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat completion asked of a backend, already rendered to messages."""
+
+    messages: list[Message]
+    schema: dict[str, Any]
+    max_tokens: int
+    temperature: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a backend returns: the raw text and how it ended."""
+
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A chat model that can answer with JSON matching a schema.
+
+    ``complete`` and ``acomplete`` must behave the same; only their I/O differs.
+    Transient transport failures are the backend's to retry (or not); the
+    generation loop only ever retries on bad *content*.
+    """
+
+    name: str
+
+    @property
+    def model(self) -> str: ...
+
+    def complete(self, request: ChatRequest) -> Completion: ...
+
+    async def acomplete(self, request: ChatRequest) -> Completion: ...

@@ -1,0 +1,129 @@
+"""Embedded backend: llama-cpp-python in this process, JSON constrained by a grammar."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..embedded_model import (
+    EMBEDDED_MODEL_NAME,
+    check_user_model,
+    ensure_embedded_model,
+)
+from ..errors import BackendError, ModelFileError
+from .base import ChatRequest, Completion
+
+
+@dataclass
+class _LoadedModel:
+    llama: Any
+    # A Llama instance is not thread-safe: every call on it holds this lock.
+    lock: threading.Lock
+
+
+# The only process-wide state: loaded models, keyed by file and load options,
+# so every backend object (and every thread) shares one copy of the weights.
+_MODELS: dict[tuple[str, int, int], _LoadedModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _load(path: Path, n_ctx: int, n_threads: int) -> _LoadedModel:
+    key = (str(path.resolve()), n_ctx, n_threads)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:  # pragma: no cover - a broken install
+                raise BackendError(
+                    f"llama-cpp-python is not importable ({exc}); reinstall aspire",
+                    backend="local",
+                ) from None
+            try:
+                llama = Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError) as exc:
+                raise ModelFileError(f"llama.cpp could not load {path}: {exc}", path=str(path)) from None
+            _MODELS[key] = _LoadedModel(llama=llama, lock=threading.Lock())
+        return _MODELS[key]
+
+
+class LocalBackend:
+    """Runs a GGUF model in process; by default the verified embedded model.
+
+    Loading is lazy (first call) and shared across instances. Calls on one
+    model are serialised; ``acomplete`` runs the call in a worker thread so an
+    event loop stays responsive.
+    """
+
+    name = "local"
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        n_ctx: int = 8192,
+        n_threads: int | None = None,
+    ) -> None:
+        self._model_path = model_path
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self._grammars: dict[str, Any] = {}
+        self._grammars_lock = threading.Lock()
+
+    @property
+    def model(self) -> str:
+        if self._model_path is None:
+            return EMBEDDED_MODEL_NAME
+        return self._model_path.stem
+
+    def resolve_model_path(self) -> Path:
+        if self._model_path is None:
+            return ensure_embedded_model()
+        return check_user_model(self._model_path)
+
+    def _grammar_for(self, schema: dict[str, Any]) -> Any:
+        from llama_cpp import LlamaGrammar
+
+        key = json.dumps(schema, sort_keys=True)
+        with self._grammars_lock:
+            if key not in self._grammars:
+                self._grammars[key] = LlamaGrammar.from_json_schema(key, verbose=False)
+            return self._grammars[key]
+
+    def complete(self, request: ChatRequest) -> Completion:
+        loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
+        grammar = self._grammar_for(request.schema)
+        with loaded.lock:
+            try:
+                result = loaded.llama.create_chat_completion(
+                    messages=request.messages,
+                    grammar=grammar,
+                    max_tokens=request.max_tokens,
+                    temperature=request.temperature,
+                    seed=request.seed,
+                )
+            except ValueError as exc:
+                # llama-cpp-python raises ValueError when the prompt exceeds n_ctx.
+                raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
+        choice = result["choices"][0]
+        usage = result.get("usage") or {}
+        return Completion(
+            text=choice["message"].get("content") or "",
+            finish_reason=choice.get("finish_reason"),
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            model=self.model,
+        )
+
+    async def acomplete(self, request: ChatRequest) -> Completion:
+        return await asyncio.to_thread(self.complete, request)

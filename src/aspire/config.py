@@ -1,0 +1,140 @@
+"""Settings: explicit arguments beat environment variables beat defaults.
+
+The library never reads ``.env`` itself; the CLI loads it into the environment
+(without overriding variables already set) before calling :func:`resolve_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from .errors import ConfigError
+
+BackendName = Literal["local", "openai"]
+BACKENDS: tuple[BackendName, ...] = ("local", "openai")
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+T = TypeVar("T")
+
+
+class Settings(BaseModel):
+    """Resolved settings for one draft. Build with :func:`resolve_settings`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: BackendName
+    backend_reason: str = Field(description="Why this backend was chosen, for humans.")
+    model: str | None = Field(
+        default=None, description="Model name for the openai backend."
+    )
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    local_model_path: Path | None = Field(
+        default=None, description="A GGUF file for the local backend; None means the embedded model."
+    )
+    max_attempts: int = Field(default=3, ge=1, le=10)
+    max_tokens: int = Field(default=1400, ge=64)
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    seed: int = Field(default=42, description="Fixed and non-zero: llama.cpp treats 0 as unset.")
+    timeout_s: float = Field(default=120.0, gt=0)
+    n_ctx: int = Field(default=8192, ge=512)
+    n_threads: int | None = Field(default=None, ge=1)
+
+
+def _parse(name: str, raw: str, convert: Callable[[str], T], kind: str) -> T:
+    try:
+        return convert(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}", setting=name) from None
+
+
+def resolve_settings(
+    *,
+    backend: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    local_model_path: str | os.PathLike[str] | None = None,
+    max_attempts: int | None = None,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    seed: int | None = None,
+    timeout_s: float | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Combine explicit arguments, environment variables and defaults.
+
+    ``environ`` defaults to ``os.environ``; tests and embedding apps can pass
+    their own mapping to keep the process environment out of it.
+    """
+    env = os.environ if environ is None else environ
+
+    def env_str(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    base_url = base_url or env_str("OPENAI_BASE_URL")
+    api_key = api_key or env_str("OPENAI_API_KEY")
+
+    if backend is not None:
+        chosen, reason = backend, "chosen explicitly"
+    elif env_str("ASPIRE_BACKEND"):
+        chosen, reason = env_str("ASPIRE_BACKEND") or "", "ASPIRE_BACKEND is set"
+    elif base_url or api_key:
+        chosen = "openai"
+        reason = "OPENAI_BASE_URL or OPENAI_API_KEY is set"
+    else:
+        chosen, reason = "local", "no OpenAI settings found, so the embedded model is used"
+    chosen = chosen.strip().lower()
+    if chosen not in BACKENDS:
+        raise ConfigError(
+            f"unknown backend {chosen!r}; choose one of: {', '.join(BACKENDS)}",
+            setting="ASPIRE_BACKEND",
+        )
+
+    values: dict[str, Any] = {"backend": chosen, "backend_reason": reason}
+    if chosen == "openai":
+        if not base_url and not api_key:
+            raise ConfigError(
+                "the openai backend needs OPENAI_API_KEY (for api.openai.com) or "
+                "OPENAI_BASE_URL (for a compatible server such as llama.cpp, vLLM or Ollama)",
+                setting="OPENAI_API_KEY",
+            )
+        values["model"] = model or env_str("ASPIRE_MODEL") or DEFAULT_OPENAI_MODEL
+        values["base_url"] = base_url
+        values["api_key"] = SecretStr(api_key) if api_key else None
+    else:
+        path = local_model_path or model or env_str("ASPIRE_LOCAL_MODEL")
+        if path is not None:
+            values["local_model_path"] = Path(path).expanduser()
+
+    numeric: list[tuple[str, str, Any, Callable[[str], Any], str]] = [
+        ("max_attempts", "ASPIRE_MAX_ATTEMPTS", max_attempts, int, "a whole number"),
+        ("max_tokens", "ASPIRE_MAX_TOKENS", max_tokens, int, "a whole number"),
+        ("temperature", "ASPIRE_TEMPERATURE", temperature, float, "a number"),
+        ("seed", "ASPIRE_SEED", seed, int, "a whole number"),
+        ("timeout_s", "ASPIRE_TIMEOUT", timeout_s, float, "a number of seconds"),
+        ("n_ctx", "ASPIRE_N_CTX", None, int, "a whole number"),
+        ("n_threads", "ASPIRE_THREADS", None, int, "a whole number"),
+    ]
+    for field, env_name, explicit, convert, kind in numeric:
+        if explicit is not None:
+            values[field] = explicit
+        elif (raw := env_str(env_name)) is not None:
+            values[field] = _parse(env_name, raw, convert, kind)
+
+    if values.get("seed") == 0:
+        raise ConfigError("the seed must be non-zero: llama.cpp treats 0 as 'random'", setting="ASPIRE_SEED")
+
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        raise ConfigError(f"invalid setting {field}: {first['msg']}", setting=field) from None

@@ -1,0 +1,82 @@
+"""One exception root for everything aspire raises on purpose.
+
+Callers (the CLI, a chatbot) catch :class:`AspireError` and show ``str(err)``;
+each subclass carries the data a program needs to react without parsing text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class AspireError(Exception):
+    """Root of all errors aspire raises deliberately."""
+
+
+class ConfigError(AspireError):
+    """Settings are missing or contradictory (unknown backend, no API key, ...)."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class InputError(AspireError):
+    """The candidate's input cannot be used (empty resume, unreadable file, ...)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ModelFileError(AspireError):
+    """The embedded GGUF model is missing, incomplete or fails its checksum."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        expected_sha256: str | None = None,
+        actual_sha256: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.expected_sha256 = expected_sha256
+        self.actual_sha256 = actual_sha256
+
+
+class BackendError(AspireError):
+    """The model backend failed to produce a completion (server error, timeout, ...)."""
+
+    def __init__(
+        self, message: str, *, backend: str, status_code: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.backend = backend
+        self.status_code = status_code
+
+
+class GenerationError(AspireError):
+    """Every attempt produced unusable output (invalid JSON or wrong shape).
+
+    ``last_output`` is the raw text of the final attempt and ``violations`` says
+    in plain words what was wrong with it, so a caller can log or show both.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_output: str,
+        violations: Sequence[str],
+        attempts: int,
+    ) -> None:
+        super().__init__(message)
+        self.last_output = last_output
+        self.violations = list(violations)
+        self.attempts = attempts
+
+
+class DraftRejectedError(GenerationError):
+    """Raised in strict mode when the best draft still fails rule checks."""

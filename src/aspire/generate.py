@@ -1,0 +1,237 @@
+"""render → call → validate → rule check → repair, shared by sync and async.
+
+``_DraftSession`` holds all the logic and no I/O. ``generate`` and
+``agenerate`` differ only in how they call the backend; tenacity owns the
+bounded repair loop. Transport failures are *not* retried here: the backend
+(the openai client's own retries) owns those, so no request is multiplied.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt
+
+from . import prompts, rules
+from .backends import Backend, ChatRequest, Completion, Message, create_backend
+from .config import Settings, resolve_settings
+from .errors import DraftRejectedError, GenerationError, InputError
+from .models import (
+    CandidateProfile,
+    CheckResult,
+    Draft,
+    DraftContent,
+    GeneratedContent,
+    Usage,
+    complete_content,
+)
+
+
+class _NeedsRepair(Exception):
+    """Internal signal: the last reply was unusable or broke a rule; ask again."""
+
+
+def _profile(profile: CandidateProfile | Mapping[str, Any]) -> CandidateProfile:
+    if isinstance(profile, CandidateProfile):
+        return profile
+    try:
+        return CandidateProfile.model_validate(dict(profile))
+    except ValidationError as exc:
+        raise InputError(_describe_validation(exc), field=_first_field(exc)) from None
+
+
+def _first_field(exc: ValidationError) -> str | None:
+    loc = exc.errors()[0]["loc"]
+    return str(loc[0]) if loc else None
+
+
+def _describe_validation(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"]) or "input"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def parse_content(completion: Completion) -> tuple[GeneratedContent | None, list[str]]:
+    """The model's reply as a validated :class:`GeneratedContent`, or why it is not one."""
+    if completion.finish_reason == "length":
+        return None, [
+            "Your reply was cut off before the JSON was complete. Write less: "
+            "shorter goals and an answer under 150 words."
+        ]
+    text = completion.text.strip()
+    if not text:
+        return None, ["Your reply was empty. Reply with the JSON object."]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [f"Your reply is not valid JSON ({exc.msg} at position {exc.pos})."]
+    try:
+        return GeneratedContent.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors()[:6]:
+            where = ".".join(str(p) for p in error["loc"]) or "the object"
+            problems.append(f"In the JSON, {where}: {error['msg']}.")
+        return None, problems
+
+
+class _DraftSession:
+    """The state of one draft across attempts. Pure logic: no I/O."""
+
+    def __init__(self, profile: CandidateProfile, backend: Backend, settings: Settings) -> None:
+        self.profile = profile
+        self.backend = backend
+        self.settings = settings
+        self.schema = prompts.generation_schema()
+        self.messages: list[Message] = prompts.build_messages(profile)
+        self.usage = Usage()
+        self.attempts = 0
+        self.model = backend.model
+        self.best: tuple[DraftContent, list[CheckResult]] | None = None
+        self.last_text = ""
+        self.last_violations: list[str] = []
+        self.started = time.perf_counter()
+
+    def request(self) -> ChatRequest:
+        return ChatRequest(
+            messages=list(self.messages),
+            schema=self.schema,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            seed=self.settings.seed,
+        )
+
+    def accept(self, completion: Completion) -> None:
+        """Record one reply; raise :class:`_NeedsRepair` if another attempt is needed."""
+        self.attempts += 1
+        self.usage = self.usage + Usage(
+            prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens
+        )
+        if completion.model:
+            self.model = completion.model
+        self.last_text = completion.text
+        generated, violations = parse_content(completion)
+        if generated is not None:
+            content = complete_content(generated, self.profile)
+            checks = rules.run_checks(content, self.profile)
+            failed = [c for c in checks if not c.passed]
+            if self.best is None or len(failed) < sum(not c.passed for c in self.best[1]):
+                self.best = (content, checks)
+            violations = [f"{c.rule}: {c.detail}" for c in failed]
+        self.last_violations = violations
+        if violations:
+            self.messages += prompts.repair_messages(completion.text, violations, self.profile)
+            raise _NeedsRepair
+
+    def draft(self) -> Draft:
+        assert self.best is not None
+        content, checks = self.best
+        return Draft(
+            **content.model_dump(),
+            checks=checks,
+            attempts=self.attempts,
+            usage=self.usage,
+            backend=self.backend.name,
+            model=self.model,
+            elapsed_s=round(time.perf_counter() - self.started, 3),
+        )
+
+    def give_up(self, strict: bool) -> Draft:
+        """After the last attempt: the best valid draft, or a typed error."""
+        if self.best is None:
+            raise GenerationError(
+                f"no attempt out of {self.attempts} produced a valid draft",
+                last_output=self.last_text,
+                violations=self.last_violations,
+                attempts=self.attempts,
+            )
+        draft = self.draft()
+        if strict and not draft.passed:
+            raise DraftRejectedError(
+                f"the best of {self.attempts} attempts still fails: "
+                + ", ".join(c.rule for c in draft.failed_checks),
+                last_output=self.last_text,
+                violations=[f"{c.rule}: {c.detail}" for c in draft.failed_checks],
+                attempts=self.attempts,
+            )
+        return draft
+
+
+def _prepare(
+    profile: CandidateProfile | Mapping[str, Any],
+    backend: Backend | str | None,
+    options: dict[str, Any],
+) -> _DraftSession:
+    candidate = _profile(profile)
+    if isinstance(backend, str) or backend is None:
+        settings = resolve_settings(backend=backend, **options)
+        client = create_backend(settings)
+    else:
+        # A ready backend instance: only the generation settings (attempts,
+        # tokens, temperature, seed) apply; "local" merely skips the checks
+        # for OpenAI credentials that this instance already holds.
+        settings = resolve_settings(backend="local", **options)
+        client = backend
+    return _DraftSession(candidate, client, settings)
+
+
+def _retrying_kwargs(settings: Settings) -> dict[str, Any]:
+    return {
+        "stop": stop_after_attempt(settings.max_attempts),
+        "retry": retry_if_exception_type(_NeedsRepair),
+        "reraise": True,
+    }
+
+
+def generate(
+    profile: CandidateProfile | Mapping[str, Any],
+    *,
+    backend: Backend | str | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> Draft:
+    """Draft an answer and an Individual Development Plan for ``profile``.
+
+    ``backend`` is ``"local"``, ``"openai"``, a :class:`~aspire.backends.Backend`
+    instance (reuse one across calls in a chatbot), or ``None`` to choose from
+    the environment. ``options`` are the keyword arguments of
+    :func:`aspire.config.resolve_settings` (``model``, ``base_url``, ``api_key``,
+    ``max_attempts``, ``max_tokens``, ``temperature``, ``seed``, ``timeout_s``).
+
+    Returns the best draft; its ``checks`` show any rule it still breaks. With
+    ``strict=True`` such a draft raises :class:`DraftRejectedError` instead.
+    Raises :class:`GenerationError` when no attempt produced valid JSON.
+    """
+    session = _prepare(profile, backend, options)
+    try:
+        for attempt in Retrying(**_retrying_kwargs(session.settings)):
+            with attempt:
+                session.accept(session.backend.complete(session.request()))
+    except _NeedsRepair:
+        return session.give_up(strict)
+    return session.draft()
+
+
+async def agenerate(
+    profile: CandidateProfile | Mapping[str, Any],
+    *,
+    backend: Backend | str | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> Draft:
+    """Async :func:`generate`: same arguments, same result, awaits the backend."""
+    session = _prepare(profile, backend, options)
+    try:
+        async for attempt in AsyncRetrying(**_retrying_kwargs(session.settings)):
+            with attempt:
+                session.accept(await session.backend.acomplete(session.request()))
+    except _NeedsRepair:
+        return session.give_up(strict)
+    return session.draft()

@@ -1,0 +1,53 @@
+"""Read candidate files (resume, job description) into text, with clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InputError
+
+# Resumes are a page or two; 5 MB of text is far beyond any real one and keeps
+# a mistaken path (a log file, a dump) from being read into memory and a prompt.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+NOT_YET_SUPPORTED = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
+
+
+def read_text_file(path: str | Path, *, what: str = "resume") -> str:
+    """Return the text of a plain-text or Markdown file, or raise :class:`InputError`."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise InputError(f"{what} file not found: {file}", field=what)
+    if file.is_dir():
+        raise InputError(f"{what} path is a directory, not a file: {file}", field=what)
+    kind = NOT_YET_SUPPORTED.get(file.suffix.lower())
+    if kind:
+        raise InputError(
+            f"{what} file {file.name} is a {kind} document; this version reads plain text "
+            "and Markdown, so save it as .txt or .md first",
+            field=what,
+        )
+    try:
+        size = file.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                f"{what} file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes (5 MB)",
+                field=what,
+            )
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {file}: {exc.strerror}", field=what) from None
+    if b"\x00" in raw:
+        raise InputError(f"{what} file {file.name} looks binary, not text", field=what)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{what} file {file.name} is not UTF-8 text (bad byte at position {exc.start}); "
+            "re-save it as UTF-8",
+            field=what,
+        ) from None
+    if not text.strip():
+        raise InputError(f"{what} file {file.name} is empty", field=what)
+    return text

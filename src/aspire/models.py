@@ -1,0 +1,247 @@
+"""Pydantic models: what a candidate gives, what the model writes, what callers get."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_QUESTION = "What are your career aspirations?"
+
+# Generous but finite: a company name is a name, not a paragraph.
+MAX_COMPANY_CHARS = 200
+
+GoalKind = Literal["hire", "learn", "skill", "project", "client", "promotion", "credential"]
+
+
+def _has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+
+
+class CandidateProfile(BaseModel):
+    """Everything aspire knows about the candidate and the job.
+
+    Only ``resume`` and ``company`` are required. ``skills`` also accepts one
+    comma-separated string, the way people type them on a command line.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = None
+    resume: str
+    skills: list[str] = Field(default_factory=list)
+    company: str
+    role: str | None = None
+    job_description: str | None = None
+    question: str = DEFAULT_QUESTION
+
+    @field_validator("resume")
+    @classmethod
+    def _resume_not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("the resume is empty")
+        return value
+
+    @field_validator("company")
+    @classmethod
+    def _company_is_a_name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("the company name is empty")
+        if len(value) > MAX_COMPANY_CHARS:
+            raise ValueError(
+                f"the company name is {len(value)} characters long; "
+                f"the limit is {MAX_COMPANY_CHARS}"
+            )
+        if _has_control_chars(value) or "\n" in value:
+            raise ValueError("the company name contains control characters or line breaks")
+        return value
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _split_skills(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            # Non-strings pass through untouched so pydantic reports them.
+            return [
+                item.strip() if isinstance(item, str) else item
+                for item in value
+                if not (isinstance(item, str) and not item.strip())
+            ]
+        return value
+
+    @field_validator("name", "role", "job_description", mode="after")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("question", mode="before")
+    @classmethod
+    def _default_question(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return DEFAULT_QUESTION
+        return value
+
+
+class SelfAssessment(BaseModel):
+    """The article's "question yourself" and "review your resume" steps."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strengths: list[str] = Field(min_length=1, max_length=5)
+    growth_areas: list[str] = Field(min_length=1, max_length=4)
+
+
+class AspirationOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    aspiration: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class Goal(BaseModel):
+    """One actionable step of the Individual Development Plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: str = Field(min_length=1)
+    kind: GoalKind
+    company_support: str = Field(
+        description="How the target company aids this step; empty if it does not."
+    )
+    evidence: str = Field(
+        description="What in the candidate's inputs this step rests on, quoted or closely paraphrased."
+    )
+
+
+class Plan(BaseModel):
+    """The Individual Development Plan: goals from "Get hired" up to the aspiration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    aspirations: list[AspirationOption] = Field(min_length=2, max_length=3)
+    aspiration: str = Field(min_length=1)
+    goals: list[Goal] = Field(min_length=3, max_length=10)
+
+
+class DraftContent(BaseModel):
+    """A complete draft's content: self-assessment, plan and spoken answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    self_assessment: SelfAssessment
+    plan: Plan
+    answer: str = Field(min_length=1)
+
+
+class GeneratedPlan(BaseModel):
+    """The plan as the model writes it: every goal *after* getting hired.
+
+    "Get hired by <company>" is always the first goal, so the program adds it
+    rather than spending tokens (and risking mistakes) on generating it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    aspirations: list[AspirationOption] = Field(min_length=2, max_length=3)
+    aspiration: str = Field(min_length=1)
+    goals: list[Goal] = Field(min_length=2, max_length=9)
+
+
+class GeneratedContent(BaseModel):
+    """Exactly what the model is asked to write (its JSON schema is the grammar)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    self_assessment: SelfAssessment
+    plan: GeneratedPlan
+    answer: str = Field(min_length=1)
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    passed: bool
+    detail: str
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class Draft(DraftContent):
+    """A finished draft: the model's content plus how it was judged and produced."""
+
+    checks: list[CheckResult]
+    attempts: int
+    usage: Usage
+    backend: str
+    model: str
+    elapsed_s: float
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed_checks
+
+
+def hire_goal(profile: CandidateProfile) -> Goal:
+    """The first goal of every plan, written by the program from the inputs alone."""
+    opening = f"The {profile.role} opening" if profile.role else "An opening"
+    evidence = f"Target company: {profile.company}"
+    if profile.role:
+        evidence += f"; role applied for: {profile.role}"
+    return Goal(
+        goal=f"Get hired by {profile.company}",
+        kind="hire",
+        company_support=f"{opening} at {profile.company}",
+        evidence=evidence,
+    )
+
+
+def _is_hire_goal(goal: Goal) -> bool:
+    return goal.kind == "hire" or goal.goal.lower().startswith(("get hired", "be hired", "join "))
+
+
+def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> DraftContent:
+    """Put "Get hired by <company>" in front of the model's goals.
+
+    A hire goal the model wrote anyway is dropped, so it never appears twice.
+    """
+    later = [g for g in generated.plan.goals if not _is_hire_goal(g)]
+    return DraftContent(
+        self_assessment=generated.self_assessment,
+        plan=Plan(
+            aspirations=generated.plan.aspirations,
+            aspiration=generated.plan.aspiration,
+            goals=[hire_goal(profile), *later][:10],
+        ),
+        answer=generated.answer,
+    )
+
+
+def generated_part(content: DraftContent) -> GeneratedContent:
+    """The inverse of :func:`complete_content`: what the model should have written."""
+    return GeneratedContent(
+        self_assessment=content.self_assessment,
+        plan=GeneratedPlan(
+            aspirations=content.plan.aspirations,
+            aspiration=content.plan.aspiration,
+            goals=[g for g in content.plan.goals if not _is_hire_goal(g)],
+        ),
+        answer=content.answer,
+    )

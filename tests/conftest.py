@@ -1,0 +1,93 @@
+"""Shared fixtures: profiles, model replies that pass every rule, paths to sample files."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aspire import CandidateProfile
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_RESUMES = REPO / "examples" / "resumes"
+
+
+@pytest.fixture
+def profile() -> CandidateProfile:
+    return CandidateProfile(
+        resume=(
+            "Assistant Store Manager, Best Buy, 2015-present\n"
+            "- Recruited and trained new employees.\n"
+            "- Coordinated sales promotions and managed inventory.\n"
+            "Bachelor of Business Administration"
+        ),
+        company="Target",
+        role="Store Manager",
+        skills="retail operations, team leadership, inventory",
+    )
+
+
+def good_reply_data(company: str = "Target") -> dict[str, Any]:
+    """A model reply (the generated part, without the hire goal) that passes every rule."""
+    return {
+        "self_assessment": {
+            "strengths": ["Training new employees", "Running sales promotions"],
+            "growth_areas": ["Managing a whole store's budget"],
+        },
+        "plan": {
+            "aspirations": [
+                {"aspiration": "Run a flagship store as a district leader", "reason": "Builds on store leadership."},
+                {"aspiration": "Design training programs for new store teams", "reason": "Builds on training staff."},
+            ],
+            "aspiration": "Run a flagship store as a district leader",
+            "goals": [
+                {
+                    "goal": f"Learn {company}'s store operations",
+                    "kind": "learn",
+                    "company_support": "Manager onboarding",
+                    "evidence": "Coordinated sales promotions and managed inventory.",
+                },
+                {
+                    "goal": "Lead a seasonal sales promotion",
+                    "kind": "project",
+                    "company_support": "Seasonal campaigns",
+                    "evidence": "Coordinated sales promotions",
+                },
+                {
+                    "goal": "Get promoted to district leader",
+                    "kind": "promotion",
+                    "company_support": "Promotion from store to district roles",
+                    "evidence": "Recruited and trained new employees.",
+                },
+            ],
+        },
+        "answer": (
+            f"I see myself growing into a district leader with {company}, running a flagship store. "
+            "I have recruited and trained new employees and coordinated sales promotions at Best Buy, "
+            f"so my first goal is to learn {company}'s store operations and lead a seasonal sales "
+            f"promotion. {company}'s manager onboarding and its path from store to district roles "
+            "would help me grow, and in return I would build teams that serve customers well every day."
+        ),
+    }
+
+
+@pytest.fixture
+def good_reply() -> dict[str, Any]:
+    return good_reply_data()
+
+
+@pytest.fixture
+def make_reply():
+    def _make(**changes: Any) -> dict[str, Any]:
+        data = copy.deepcopy(good_reply_data())
+        for dotted, value in changes.items():
+            node = data
+            *parents, leaf = dotted.split("__")
+            for key in parents:
+                node = node[key]
+            node[leaf] = value
+        return data
+
+    return _make

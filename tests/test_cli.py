@@ -1,0 +1,166 @@
+"""The CLI: help that teaches, clean errors with exit code 2, JSON that validates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import aspire.cli as cli
+from aspire import Draft, FakeBackend
+from aspire.generate import generate as real_generate
+
+from .conftest import EXAMPLE_RESUMES, good_reply_data
+
+RESUME = EXAMPLE_RESUMES / "retail_store_manager.md"
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Route the CLI's single library call to a fake backend with good replies."""
+    backend = FakeBackend()
+
+    def fake_generate(profile, *, backend=None, **options):
+        fake.queue(*[good_reply_data(profile.company)] * options.get("max_attempts", 3))
+        return real_generate(profile, backend=fake, **options)
+
+    fake = backend
+    monkeypatch.setattr(cli, "generate", fake_generate)
+    return backend
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_teaches_with_examples(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "aspire draft --resume" in out and "OPENAI_BASE_URL" in out and ".env.example" in out
+
+    with pytest.raises(SystemExit):
+        cli.main(["draft", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--resume", "--company", "--skills", "--role", "--job-description", "--question",
+                   "--backend", "--model", "--json", "exit status"):
+        assert option in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("aspire 0.")
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "draft" in out
+
+
+def test_json_output_validates_as_draft(capsys, fake_model):
+    code, out, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--json")
+    assert code == 0, err
+    draft = Draft.model_validate_json(out)
+    assert draft.plan.goals[0].goal == "Get hired by Target"
+    assert fake_model.requests[0].messages[-1]["content"].count("Best Buy") >= 1
+
+
+def test_human_output_is_laid_out_like_the_article(capsys, fake_model):
+    code, out, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target",
+                       "--skills", "retail, coaching", "--question", "Where do you see yourself in five years?",
+                       "--max-attempts", "1")
+    assert code == 0
+    assert out.index("ANSWER") < out.index("INDIVIDUAL DEVELOPMENT PLAN") < out.index("CHECKS")
+    assert "1. Get hired by Target [hire]" in out
+    assert "→ Aspiration: Run a flagship store as a district leader" in out
+    assert "FAIL answer-form" in out  # the fake reply does not mention five years
+    request = fake_model.requests[0].messages[-1]["content"]
+    assert "Skills: retail, coaching" in request and "five years" in request
+
+
+def test_strict_exits_1_when_a_rule_fails(capsys, fake_model):
+    code, _, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--strict",
+                     "--question", "Where do you see yourself in five years?", "--max-attempts", "1")
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.txt", "resume file not found"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "cv.pdf", b"%PDF-1.4"), "PDF document"),
+        (lambda d: _write(d / "cv.txt", b"\x00\x01\x02"), "looks binary"),
+        (lambda d: _write(d / "cv.txt", b"caf\xe9 latin-1"), "not UTF-8"),
+        (lambda d: _write(d / "cv.txt", b"  \n\t "), "is empty"),
+        (lambda d: _write(d / "cv.txt", b"x" * (5 * 1024 * 1024 + 1)), "the limit is 5,242,880 bytes"),
+    ],
+)
+def test_bad_resume_files_are_clean_errors(capsys, tmp_path, make, message):
+    code, out, err = run(capsys, "draft", "--resume", str(make(tmp_path)), "--company", "Acme")
+    assert code == 2
+    assert message in err and err.startswith("aspire: error:")
+    assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize(
+    ("company", "message"),
+    [("", "company name is empty"), ("A" * 10_000, "the limit is 200"), ("Acme\x1b[31m", "control characters")],
+)
+def test_bad_company_is_a_clean_error(capsys, company, message):
+    code, _, err = run(capsys, "draft", "--resume", str(RESUME), "--company", company)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_unknown_backend_is_rejected_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["draft", "--resume", str(RESUME), "--company", "Acme", "--backend", "gpt"])
+    assert info.value.code == 2
+    assert "invalid choice: 'gpt'" in capsys.readouterr().err
+
+
+def test_openai_backend_without_settings_is_a_clean_error(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASPIRE_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Acme", "--backend", "openai")
+    assert code == 2 and "needs OPENAI_API_KEY" in err
+
+
+def test_dotenv_is_read_by_the_cli_but_environment_wins(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("ASPIRE_BACKEND=bogus-from-dotenv\n")
+    monkeypatch.delenv("ASPIRE_BACKEND", raising=False)
+    code, _, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Acme")
+    assert code == 2 and "bogus-from-dotenv" in err
+
+    monkeypatch.setenv("ASPIRE_BACKEND", "bogus-from-env")
+    code, _, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Acme")
+    assert code == 2 and "bogus-from-env" in err
+
+
+def test_library_import_does_not_read_dotenv(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    (tmp_path / ".env").write_text("ASPIRE_BACKEND=from-dotenv\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ASPIRE_BACKEND"}
+    code = "import aspire, os; print(os.environ.get('ASPIRE_BACKEND'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "None"
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def test_json_is_pretty_and_complete(capsys, fake_model):
+    _, out, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--json")
+    data = json.loads(out)
+    assert set(data) >= {"self_assessment", "plan", "answer", "checks", "attempts", "usage", "model", "elapsed_s"}

@@ -1,0 +1,87 @@
+"""Assembling and verifying the embedded GGUF; light checks on a user's GGUF."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from aspire import ModelFileError
+from aspire import embedded_model as em
+
+
+def _parts(tmp_path, chunks):
+    paths = []
+    for i, data in enumerate(chunks):
+        path = tmp_path / f"part{i}.bin"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def test_assemble_concatenates_in_order_and_verifies(tmp_path):
+    chunks = [b"GGUF", b"-middle-", b"end"]
+    whole = b"".join(chunks)
+    target = tmp_path / "cache" / "m.gguf"
+    em.assemble(
+        _parts(tmp_path, chunks),
+        target,
+        expected_sha256=hashlib.sha256(whole).hexdigest(),
+        expected_size=len(whole),
+    )
+    assert target.read_bytes() == whole
+    assert [p.name for p in target.parent.iterdir()] == ["m.gguf"]  # no temp files left
+
+
+def test_assemble_refuses_a_wrong_hash_and_leaves_nothing(tmp_path):
+    parts = _parts(tmp_path, [b"GGUF", b"tampered"])
+    target = tmp_path / "cache" / "m.gguf"
+    with pytest.raises(ModelFileError, match="checksum") as info:
+        em.assemble(parts, target, expected_sha256="0" * 64, expected_size=12)
+    assert info.value.actual_sha256 == hashlib.sha256(b"GGUFtampered").hexdigest()
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_cache_dir_precedence(tmp_path):
+    assert em.cache_dir({"ASPIRE_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert em.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "aspire"
+
+
+def test_chunks_are_located_without_importing_them():
+    import sys
+
+    paths = em.chunk_paths()
+    assert [p.name for p in paths] == [f"part{n:02d}.bin" for n in range(1, 7)]
+    assert sum(p.stat().st_size for p in paths) == em.EXPECTED_SIZE
+    assert not any(name.startswith("pandas_sns") for name in sys.modules)
+
+
+def test_embedded_model_is_assembled_verified_and_rebuilt_when_corrupt(tmp_path):
+    env = {"ASPIRE_CACHE_DIR": str(tmp_path)}
+    path = em.ensure_embedded_model(env)
+    assert path.stat().st_size == em.EXPECTED_SIZE
+    assert em.sha256_of(path) == em.EXPECTED_SHA256
+    assert em.ensure_embedded_model(env) == path  # second call: stamp matches, no rebuild
+
+    with path.open("r+b") as fh:  # corrupt one byte; the new mtime invalidates the stamp
+        fh.seek(1000)
+        fh.write(b"\xff")
+    os.utime(path, ns=(0, 0))
+    assert em.ensure_embedded_model(env) == path
+    assert em.sha256_of(path) == em.EXPECTED_SHA256
+
+
+def test_user_model_checks(tmp_path):
+    with pytest.raises(ModelFileError, match="not found"):
+        em.check_user_model(tmp_path / "missing.gguf")
+    with pytest.raises(ModelFileError, match="not a file"):
+        em.check_user_model(tmp_path)
+    text = tmp_path / "notes.gguf"
+    text.write_text("hello")
+    with pytest.raises(ModelFileError, match="not a GGUF"):
+        em.check_user_model(text)
+    real = tmp_path / "ok.gguf"
+    real.write_bytes(b"GGUF\x03\x00")
+    assert em.check_user_model(real) == real
