@@ -45,8 +45,18 @@ def test_help_teaches_with_examples(capsys):
     with pytest.raises(SystemExit):
         cli.main(["draft", "--help"])
     out = capsys.readouterr().out
-    for option in ("--resume", "--company", "--skills", "--role", "--job-description", "--question",
-                   "--backend", "--model", "--json", "exit status"):
+    for option in (
+        "--resume",
+        "--company",
+        "--skills",
+        "--role",
+        "--job-description",
+        "--question",
+        "--backend",
+        "--model",
+        "--json",
+        "exit status",
+    ):
         assert option in out
 
 
@@ -71,9 +81,20 @@ def test_json_output_validates_as_draft(capsys, fake_model):
 
 
 def test_human_output_is_laid_out_like_the_article(capsys, fake_model):
-    code, out, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target",
-                       "--skills", "retail, coaching", "--question", "Where do you see yourself in five years?",
-                       "--max-attempts", "1")
+    code, out, _ = run(
+        capsys,
+        "draft",
+        "--resume",
+        str(RESUME),
+        "--company",
+        "Target",
+        "--skills",
+        "retail, coaching",
+        "--question",
+        "Where do you see yourself in five years?",
+        "--max-attempts",
+        "1",
+    )
     assert code == 0
     assert out.index("ANSWER") < out.index("INDIVIDUAL DEVELOPMENT PLAN") < out.index("CHECKS")
     assert "1. Get hired by Target [hire]" in out
@@ -84,8 +105,19 @@ def test_human_output_is_laid_out_like_the_article(capsys, fake_model):
 
 
 def test_strict_exits_1_when_a_rule_fails(capsys, fake_model):
-    code, _, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--strict",
-                     "--question", "Where do you see yourself in five years?", "--max-attempts", "1")
+    code, _, _ = run(
+        capsys,
+        "draft",
+        "--resume",
+        str(RESUME),
+        "--company",
+        "Target",
+        "--strict",
+        "--question",
+        "Where do you see yourself in five years?",
+        "--max-attempts",
+        "1",
+    )
     assert code == 1
 
 

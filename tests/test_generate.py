@@ -155,3 +155,12 @@ def test_async_matches_sync(profile, make_reply, good_reply):
 def test_async_strict_and_errors(profile):
     with pytest.raises(GenerationError):
         asyncio.run(agenerate(profile, backend=FakeBackend(["x", "y", "z"])))
+
+
+def test_verbatim_repeated_goals_are_dropped_and_short_plans_fail(profile, make_reply):
+    reply = make_reply()
+    loop = reply["plan"]["goals"][1]
+    reply["plan"]["goals"] = [loop, dict(loop, goal="Lead a seasonal sales promotion."), dict(loop)]
+    draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
+    assert [g.goal for g in draft.plan.goals] == ["Get hired by Target", "Lead a seasonal sales promotion"]
+    assert "goals-actionable" in {c.rule for c in draft.failed_checks}

@@ -57,7 +57,7 @@ def test_repair_turn_lists_violations_and_keeps_company(profile):
     turn = prompts.repair_messages("{}", ["answer-form: too short", "hire-first: x"], profile)
     assert turn[0] == {"role": "assistant", "content": "{}"}
     assert "- answer-form: too short\n- hire-first: x" in turn[1]["content"]
-    assert 'Get hired by Target' in turn[1]["content"]
+    assert "Get hired by Target" in turn[1]["content"]
 
 
 def test_worked_examples_are_valid_and_pass_every_rule():
@@ -112,3 +112,25 @@ def test_generation_schema_converts_to_a_llama_grammar():
 def test_template_version_is_stable_and_short():
     assert prompts.template_version() == prompts.template_version()
     assert len(prompts.template_version()) == 12
+
+
+def test_worked_examples_follow_the_grammar_patterns():
+    import re
+
+    for example in prompts.worked_examples():
+        schema = prompts.generation_schema(example.profile)
+        defs = schema["$defs"]
+        goal_pattern = defs["Goal"]["properties"]["goal"]["pattern"]
+        for goal in example.output.plan.goals[1:]:
+            assert re.fullmatch(goal_pattern, goal.goal), (example.name, goal.goal)
+        aspiration_pattern = defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"]
+        assert re.fullmatch(aspiration_pattern, example.output.plan.aspiration)
+        for option in example.output.plan.aspirations:
+            assert re.fullmatch(aspiration_pattern, option.aspiration), option.aspiration
+        assert re.fullmatch(schema["properties"]["answer"]["pattern"], example.output.answer), example.name
+
+
+def test_answer_opening_follows_the_question():
+    assert prompts.answer_opening("Where do you see yourself in five years?").startswith("^In five years, I ")
+    assert prompts.answer_opening("Where will you be in 10 years?").startswith("^In 10 years, I ")
+    assert prompts.answer_opening("What are your career aspirations?").startswith("^(I would like to|")

@@ -67,7 +67,7 @@ def test_real_aspirations_pass(profile, make_reply, aspiration):
 def test_duplicate_goals_fail_but_ladder_rungs_pass(profile, good_reply):
     data = good_reply
     goal = data["plan"]["goals"][1]
-    data["plan"]["goals"].append(dict(goal, goal="Lead a seasonal sales promotion."))
+    data["plan"]["goals"].append(dict(goal, goal="Lead the seasonal sales promotion"))
     result = _check("goals-actionable", profile, data)
     assert not result.passed and "say the same thing" in result.detail
 

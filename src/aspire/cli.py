@@ -86,9 +86,7 @@ def _build_parser() -> argparse.ArgumentParser:
     how.add_argument(
         "--backend", choices=["local", "openai"], help="model backend (default: openai if OPENAI_* is set, else local)"
     )
-    how.add_argument(
-        "--model", metavar="M", help="model name for openai; path to a .gguf file for local"
-    )
+    how.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
     how.add_argument("--max-attempts", type=int, metavar="N", help="attempts including repairs (default 3)")
     how.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     out = draft.add_argument_group("output")

@@ -30,9 +30,7 @@ class Settings(BaseModel):
 
     backend: BackendName
     backend_reason: str = Field(description="Why this backend was chosen, for humans.")
-    model: str | None = Field(
-        default=None, description="Model name for the openai backend."
-    )
+    model: str | None = Field(default=None, description="Model name for the openai backend.")
     base_url: str | None = None
     api_key: SecretStr | None = None
     local_model_path: Path | None = Field(

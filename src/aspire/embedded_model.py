@@ -52,9 +52,7 @@ def chunk_paths() -> list[Path]:
                 "reinstall aspire (pip install -e .) or set ASPIRE_LOCAL_MODEL to a GGUF file"
             ) from None
         if dist.version != CHUNK_VERSION:
-            raise ModelFileError(
-                f"{dist_name} is version {dist.version}, but aspire verified only {CHUNK_VERSION}"
-            )
+            raise ModelFileError(f"{dist_name} is version {dist.version}, but aspire verified only {CHUNK_VERSION}")
         path = Path(str(dist.locate_file(relative)))
         if not path.is_file():
             raise ModelFileError(f"{dist_name} is installed but {relative} is missing", path=str(path))
@@ -143,7 +141,9 @@ def ensure_embedded_model(environ: Mapping[str, str] | None = None) -> Path:
     try:
         assemble(chunk_paths(), target, expected_sha256=EXPECTED_SHA256, expected_size=EXPECTED_SIZE)
     except OSError as exc:
-        raise ModelFileError(f"could not write the model to {target.parent}: {exc.strerror}", path=str(target)) from None
+        raise ModelFileError(
+            f"could not write the model to {target.parent}: {exc.strerror}", path=str(target)
+        ) from None
     _write_stamp(target)
     return target
 

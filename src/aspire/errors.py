@@ -49,9 +49,7 @@ class ModelFileError(AspireError):
 class BackendError(AspireError):
     """The model backend failed to produce a completion (server error, timeout, ...)."""
 
-    def __init__(
-        self, message: str, *, backend: str, status_code: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, backend: str, status_code: int | None = None) -> None:
         super().__init__(message)
         self.backend = backend
         self.status_code = status_code

@@ -69,7 +69,8 @@ def parse_content(completion: Completion) -> tuple[GeneratedContent | None, list
     if not text:
         return None, ["Your reply was empty. Reply with the JSON object."]
     try:
-        data = json.loads(text)
+        # strict=False: a raw line break inside a string is harmless here.
+        data = json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
         return None, [f"Your reply is not valid JSON ({exc.msg} at position {exc.pos})."]
     try:
@@ -89,7 +90,7 @@ class _DraftSession:
         self.profile = profile
         self.backend = backend
         self.settings = settings
-        self.schema = prompts.generation_schema()
+        self.schema = prompts.generation_schema(profile)
         self.messages: list[Message] = prompts.build_messages(profile)
         self.usage = Usage()
         self.attempts = 0
@@ -155,8 +156,7 @@ class _DraftSession:
         draft = self.draft()
         if strict and not draft.passed:
             raise DraftRejectedError(
-                f"the best of {self.attempts} attempts still fails: "
-                + ", ".join(c.rule for c in draft.failed_checks),
+                f"the best of {self.attempts} attempts still fails: " + ", ".join(c.rule for c in draft.failed_checks),
                 last_output=self.last_text,
                 violations=[f"{c.rule}: {c.detail}" for c in draft.failed_checks],
                 attempts=self.attempts,

@@ -44,8 +44,7 @@ def read_text_file(path: str | Path, *, what: str = "resume") -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{what} file {file.name} is not UTF-8 text (bad byte at position {exc.start}); "
-            "re-save it as UTF-8",
+            f"{what} file {file.name} is not UTF-8 text (bad byte at position {exc.start}); re-save it as UTF-8",
             field=what,
         ) from None
     if not text.strip():

@@ -49,10 +49,7 @@ class CandidateProfile(BaseModel):
         if not value:
             raise ValueError("the company name is empty")
         if len(value) > MAX_COMPANY_CHARS:
-            raise ValueError(
-                f"the company name is {len(value)} characters long; "
-                f"the limit is {MAX_COMPANY_CHARS}"
-            )
+            raise ValueError(f"the company name is {len(value)} characters long; the limit is {MAX_COMPANY_CHARS}")
         if _has_control_chars(value) or "\n" in value:
             raise ValueError("the company name contains control characters or line breaks")
         return value
@@ -107,22 +104,24 @@ class Goal(BaseModel):
 
     goal: str = Field(min_length=1)
     kind: GoalKind
-    company_support: str = Field(
-        description="How the target company aids this step; empty if it does not."
-    )
+    company_support: str = Field(description="How the target company aids this step; empty if it does not.")
     evidence: str = Field(
         description="What in the candidate's inputs this step rests on, quoted or closely paraphrased."
     )
 
 
 class Plan(BaseModel):
-    """The Individual Development Plan: goals from "Get hired" up to the aspiration."""
+    """The Individual Development Plan: goals from "Get hired" up to the aspiration.
+
+    Bounds here are loose on purpose: how many goals a good plan has is the
+    ``goals-actionable`` rule's verdict, reported with evidence, not a crash.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    aspirations: list[AspirationOption] = Field(min_length=2, max_length=3)
+    aspirations: list[AspirationOption] = Field(min_length=1, max_length=5)
     aspiration: str = Field(min_length=1)
-    goals: list[Goal] = Field(min_length=3, max_length=10)
+    goals: list[Goal] = Field(min_length=1, max_length=30)
 
 
 class DraftContent(BaseModel):
@@ -146,7 +145,7 @@ class GeneratedPlan(BaseModel):
 
     aspirations: list[AspirationOption] = Field(min_length=2, max_length=3)
     aspiration: str = Field(min_length=1)
-    goals: list[Goal] = Field(min_length=2, max_length=9)
+    goals: list[Goal] = Field(min_length=2, max_length=8)
 
 
 class GeneratedContent(BaseModel):
@@ -217,14 +216,31 @@ def _is_hire_goal(goal: Goal) -> bool:
     return goal.kind == "hire" or goal.goal.lower().startswith(("get hired", "be hired", "join "))
 
 
+def _goal_key(goal: Goal) -> str:
+    return " ".join(goal.goal.lower().replace(".", " ").split())
+
+
 def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> DraftContent:
     """Put "Get hired by <company>" in front of the model's goals.
 
-    A hire goal the model wrote anyway is dropped, so it never appears twice.
+    A hire goal the model wrote anyway is dropped, so it never appears twice,
+    and so is a goal repeated word for word: small models loop, and cutting a
+    verbatim repeat is cheaper than a repair round. Near-duplicates are left
+    for the ``goals-actionable`` rule to report.
     """
-    later = [g for g in generated.plan.goals if not _is_hire_goal(g)]
+    later: list[Goal] = []
+    seen: set[str] = set()
+    for goal in generated.plan.goals:
+        if _is_hire_goal(goal) or _goal_key(goal) in seen:
+            continue
+        seen.add(_goal_key(goal))
+        later.append(goal)
+    assessment = generated.self_assessment
     return DraftContent(
-        self_assessment=generated.self_assessment,
+        self_assessment=SelfAssessment(
+            strengths=list(dict.fromkeys(assessment.strengths)),
+            growth_areas=list(dict.fromkeys(assessment.growth_areas)),
+        ),
         plan=Plan(
             aspirations=generated.plan.aspirations,
             aspiration=generated.plan.aspiration,

@@ -86,9 +86,7 @@ def _example_json(content: DraftContent) -> str:
     return json.dumps(generated_part(content).model_dump(mode="json"), ensure_ascii=False)
 
 
-def build_messages(
-    profile: CandidateProfile, examples: Sequence[WorkedExample] | None = None
-) -> list[Message]:
+def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] | None = None) -> list[Message]:
     """System prompt, worked examples as earlier turns, then the candidate.
 
     Everything before the last message is the same for every candidate, so a
@@ -114,23 +112,67 @@ def repair_messages(previous_output: str, violations: Sequence[str], profile: Ca
     ]
 
 
-def generation_schema() -> dict[str, Any]:
-    """JSON schema of the model's part of a draft, trimmed for grammar engines.
+# Opening words the grammar allows. A 0.5B model left free copies resume
+# bullets ("Coordinated sales promotions...") into goals and aspirations; made
+# to start with a forward-looking verb, it writes a plan instead. Measured on
+# corpus resumes, see the README. The rule checks still judge the result.
+GOAL_VERBS = (
+    "Learn Master Lead Earn Win Get Build Mentor Launch Complete Present Become Design Take Run "
+    "Grow Improve Train Deliver Open Manage Coach Expand Create Develop Suggest Identify Gain "
+    "Start Own Represent Publish Teach Reduce Increase Achieve Pass Study Shadow Introduce "
+    "Streamline Move Step Found Precept"
+).split()
+ASPIRATION_VERBS = (
+    "Become Lead Build Grow Run Shape Create Design Help Enhance Own Direct Head Open Launch "
+    "Advance Master Manage Develop Drive Guide Serve Make Bring Use Turn Set Found Teach Mentor "
+    "Transform Improve Champion Deliver Pioneer"
+).split()
+# Without a time frame in the question, the answer still opens looking ahead
+# (the article's own answer starts "I would like to"); free, the model recites
+# the resume in the present tense instead.
+FORWARD_OPENINGS = ("I would like to", "I want to", "I see myself", "I hope to", "I aspire to", "My goal")
+# Any text up to the closing quote; JSON escapes are left out so the grammar's
+# output always parses.
+_FREE_TEXT = '[^"\\\\]+'
+
+
+def _starts_with(words: Sequence[str]) -> str:
+    return "^(" + "|".join(words) + ") " + _FREE_TEXT + "$"
+
+
+def answer_opening(question: str) -> str:
+    """How the answer must begin: a "five years" question gets "In five years, I ..."."""
+    from .rules import question_horizon
+
+    horizon = question_horizon(question)
+    if horizon:
+        return f"^In {horizon}, I " + _FREE_TEXT + "$"
+    return "^(" + "|".join(FORWARD_OPENINGS) + ") " + _FREE_TEXT + "$"
+
+
+def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]:
+    """JSON schema of the model's part of a draft, trimmed and steered for grammar engines.
 
     String length bounds are dropped (llama.cpp's schema-to-grammar converter
     blows up on ``maxLength``); lengths are enforced by ``max_tokens`` and the
     rule checks instead. Titles are noise for a model and are dropped too.
+    Opening-word patterns steer goals, aspirations and (given a profile) the
+    answer; they live only in this schema, never in validation, so replies
+    from servers that ignore patterns are judged by the rules alone.
     """
-    return _strip(GeneratedContent.model_json_schema())
+    schema: dict[str, Any] = _strip(GeneratedContent.model_json_schema())
+    defs = schema["$defs"]
+    defs["Goal"]["properties"]["goal"]["pattern"] = _starts_with(GOAL_VERBS)
+    defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS)
+    defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS)
+    if profile is not None:
+        schema["properties"]["answer"]["pattern"] = answer_opening(profile.question)
+    return schema
 
 
 def _strip(node: Any) -> Any:
     if isinstance(node, dict):
-        return {
-            key: _strip(value)
-            for key, value in node.items()
-            if key not in ("title", "minLength", "maxLength")
-        }
+        return {key: _strip(value) for key, value in node.items() if key not in ("title", "minLength", "maxLength")}
     if isinstance(node, list):
         return [_strip(item) for item in node]
     return node

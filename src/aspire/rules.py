@@ -21,7 +21,7 @@ ANSWER_MAX_WORDS = 220
 MIN_GOALS = 3
 MAX_GOALS = 10
 
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_WORD = re.compile(r"[\w'\u2019-]+", re.UNICODE)  # \u2019: the typographic apostrophe
 
 
 def words(text: str) -> list[str]:
@@ -56,8 +56,7 @@ def hire_first(content: DraftContent, profile: CandidateProfile) -> CheckResult:
     failures = []
     if not re.search(r"\b(hired|hire|join|joining)\b", first, re.IGNORECASE):
         failures.append(
-            f'The first goal must be getting hired, written as "Get hired by {profile.company}"; '
-            f'it is "{first}".'
+            f'The first goal must be getting hired, written as "Get hired by {profile.company}"; it is "{first}".'
         )
     elif not mentions(first, profile.company):
         failures.append(f'The first goal must name the company: "Get hired by {profile.company}".')
@@ -80,15 +79,11 @@ _COMPANY_AS_GOAL = re.compile(
 )
 
 
-def aspiration_not_salary_location_company(
-    content: DraftContent, profile: CandidateProfile
-) -> CheckResult:
+def aspiration_not_salary_location_company(content: DraftContent, profile: CandidateProfile) -> CheckResult:
     aspiration = content.plan.aspiration
     failures = []
     if match := _SALARY.search(aspiration):
-        failures.append(
-            f'The aspiration is about pay ("{match.group(0)}"); make it a career destination instead.'
-        )
+        failures.append(f'The aspiration is about pay ("{match.group(0)}"); make it a career destination instead.')
     if match := _LOCATION.search(aspiration):
         failures.append(
             f'The aspiration is about a location ("{match.group(0)}"); make it a career destination instead.'
@@ -106,7 +101,31 @@ def aspiration_not_salary_location_company(
 
 
 _STOPWORDS = frozenset(
-    "a an the to of and or for in on at with by my our your their its this that as into from".split()
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "by",
+        "my",
+        "our",
+        "your",
+        "their",
+        "its",
+        "this",
+        "that",
+        "as",
+        "into",
+        "from",
+    ]
 )
 
 
@@ -147,9 +166,7 @@ def company_aids(content: DraftContent, profile: CandidateProfile) -> CheckResul
     failures = []
     supported = [g for g in content.plan.goals[1:] if g.company_support.strip()]
     if not supported:
-        failures.append(
-            f"Say in company_support how {profile.company} helps with the goals after getting hired."
-        )
+        failures.append(f"Say in company_support how {profile.company} helps with the goals after getting hired.")
     if not mentions(content.answer, profile.company):
         failures.append(f"The answer must name {profile.company}.")
     return _result(
@@ -175,6 +192,12 @@ def _same_horizon(number: str) -> str:
     return r"\b(" + "|".join(sorted(forms)) + r")[- ]years?\b"
 
 
+def question_horizon(question: str) -> str | None:
+    """ "five years" for "Where do you see yourself in five years?", else None."""
+    match = _YEARS.search(question)
+    return match.group(0).lower().replace("-", " ") if match else None
+
+
 def answer_form(content: DraftContent, profile: CandidateProfile) -> CheckResult:
     answer = content.answer
     count = len(words(answer))
@@ -189,7 +212,7 @@ def answer_form(content: DraftContent, profile: CandidateProfile) -> CheckResult
     if horizon and not re.search(_same_horizon(horizon.group(1)), answer, re.IGNORECASE):
         failures.append(
             f'The question asks about "{horizon.group(0)}"; the answer must say where the '
-            f'candidate sees themselves in {horizon.group(0)}.'
+            f"candidate sees themselves in {horizon.group(0)}."
         )
     return _result("answer-form", failures, f"First person, {count} words, answers the question as asked.")
 

@@ -92,7 +92,7 @@ class LocalBackend:
         return check_user_model(self._model_path)
 
     def _grammar_for(self, schema: dict[str, Any]) -> Any:
-        from llama_cpp import LlamaGrammar
+        from llama_cpp.llama_grammar import LlamaGrammar
 
         key = json.dumps(schema, sort_keys=True)
         with self._grammars_lock:

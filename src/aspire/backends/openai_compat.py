@@ -29,7 +29,8 @@ def _response_format(mode: ResponseFormatMode, schema: dict[str, Any]) -> dict[s
 
 
 def _looks_like_format_rejection(exc: openai.APIStatusError) -> bool:
-    if exc.status_code not in (400, 422):
+    # llama-cpp-python's server answers 500 (not 400/422) to an unknown format.
+    if exc.status_code not in (400, 422, 500):
         return False
     text = str(exc).lower()
     return "response_format" in text or "json_schema" in text
@@ -38,9 +39,12 @@ def _looks_like_format_rejection(exc: openai.APIStatusError) -> bool:
 class OpenAIBackend:
     """Chat completions with structured output where the server supports it.
 
-    The first request asks for ``json_schema`` structured output; a server that
-    rejects that format (400/422 naming it) is asked again in JSON mode, and
-    this instance remembers the answer for later requests.
+    Until a server has answered one request, the request asks for
+    ``json_schema`` structured output *without* client retries (a probe). A
+    server that rejects that format is asked again in JSON mode, and the
+    instance remembers the mode. Any other failure of the probe is sent once
+    more through the normal client, whose own retries then apply: at most one
+    extra request, once per instance, never a multiplication of retries.
     """
 
     name = "openai"
@@ -53,22 +57,24 @@ class OpenAIBackend:
         base_url: str | None,
         timeout_s: float = 120.0,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        response_format: ResponseFormatMode | None = None,
     ) -> None:
         self._model = model
         # Local servers ignore the key, but the SDK insists on one.
         key = api_key or "sk-no-key-needed"
-        self._client = openai.OpenAI(
-            api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
-        )
-        self._aclient = openai.AsyncOpenAI(
-            api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
-        )
-        self._mode: ResponseFormatMode = "json_schema"
+        self._client = openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries)
+        self._aclient = openai.AsyncOpenAI(api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries)
+        self._mode: ResponseFormatMode | None = response_format
         self._mode_lock = threading.Lock()
 
     @property
     def model(self) -> str:
         return self._model
+
+    @property
+    def response_format(self) -> ResponseFormatMode | None:
+        """The format this server accepts, once known."""
+        return self._mode
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(model={self._model!r}, base_url={str(self._client.base_url)!r})"
@@ -83,41 +89,44 @@ class OpenAIBackend:
             "response_format": _response_format(mode, request.schema),
         }
 
-    def _fallback(self, exc: openai.APIStatusError, mode: ResponseFormatMode) -> bool:
-        if mode == "json_schema" and _looks_like_format_rejection(exc):
-            with self._mode_lock:
-                self._mode = "json_object"
-            return True
-        return False
+    def _settle(self, mode: ResponseFormatMode) -> None:
+        with self._mode_lock:
+            self._mode = mode
 
     def complete(self, request: ChatRequest) -> Completion:
-        mode = self._mode
         try:
-            try:
-                response = self._client.chat.completions.create(**self._params(request, mode))
-            except openai.APIStatusError as exc:
-                if not self._fallback(exc, mode):
-                    raise
-                response = self._client.chat.completions.create(
-                    **self._params(request, "json_object")
-                )
+            if self._mode is None:
+                try:
+                    probe = self._client.with_options(max_retries=0)
+                    response = probe.chat.completions.create(**self._params(request, "json_schema"))
+                    self._settle("json_schema")
+                    return self._to_completion(response)
+                except openai.APIStatusError as exc:
+                    if _looks_like_format_rejection(exc):
+                        self._settle("json_object")
+                except openai.APIConnectionError:
+                    pass
+            mode = self._mode or "json_schema"
+            response = self._client.chat.completions.create(**self._params(request, mode))
         except openai.OpenAIError as exc:
             raise _as_backend_error(exc) from None
         return self._to_completion(response)
 
     async def acomplete(self, request: ChatRequest) -> Completion:
-        mode = self._mode
         try:
-            try:
-                response = await self._aclient.chat.completions.create(
-                    **self._params(request, mode)
-                )
-            except openai.APIStatusError as exc:
-                if not self._fallback(exc, mode):
-                    raise
-                response = await self._aclient.chat.completions.create(
-                    **self._params(request, "json_object")
-                )
+            if self._mode is None:
+                try:
+                    probe = self._aclient.with_options(max_retries=0)
+                    response = await probe.chat.completions.create(**self._params(request, "json_schema"))
+                    self._settle("json_schema")
+                    return self._to_completion(response)
+                except openai.APIStatusError as exc:
+                    if _looks_like_format_rejection(exc):
+                        self._settle("json_object")
+                except openai.APIConnectionError:
+                    pass
+            mode = self._mode or "json_schema"
+            response = await self._aclient.chat.completions.create(**self._params(request, mode))
         except openai.OpenAIError as exc:
             raise _as_backend_error(exc) from None
         return self._to_completion(response)

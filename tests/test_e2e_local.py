@@ -1,0 +1,110 @@
+"""End to end on the embedded model: the README's command, for real, on corpus resumes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from aspire import ChatRequest, Draft
+from aspire.backends.local import LocalBackend
+
+from .conftest import EXAMPLE_RESUMES
+
+pytestmark = pytest.mark.slow
+
+TINY = ChatRequest(
+    messages=[{"role": "user", "content": "Name one colour as JSON."}],
+    schema={"type": "object", "properties": {"colour": {"type": "string"}}, "required": ["colour"]},
+    max_tokens=24,
+    temperature=0.8,
+    seed=1234,
+)
+
+
+def _aspire(*args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_BACKEND"))}
+    return subprocess.run(
+        [sys.executable, "-m", "aspire", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_readme_draft_command_as_json():
+    result = _aspire(
+        "draft",
+        "--resume",
+        str(EXAMPLE_RESUMES / "retail_store_manager.md"),
+        "--company",
+        "Target",
+        "--role",
+        "Store Manager",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    draft = Draft.model_validate_json(result.stdout)
+    assert draft.backend == "local"
+    assert draft.model == "qwen2.5-coder-0.5b-instruct-q4_k_m"
+    assert draft.plan.goals[0].goal == "Get hired by Target"
+    assert 3 <= len(draft.plan.goals) <= 10
+    assert 1 <= draft.attempts <= 3
+    assert len(draft.answer.split()) >= 20
+    assert {c.rule for c in draft.checks} == {
+        "hire-first",
+        "aspiration-not-salary-location-company",
+        "goals-actionable",
+        "company-aids",
+        "answer-form",
+    }
+
+
+def test_human_output_for_a_question_variant():
+    result = _aspire(
+        "draft",
+        "--resume",
+        str(EXAMPLE_RESUMES / "financial_analyst.md"),
+        "--company",
+        "Morgan Stanley",
+        "--skills",
+        "financial modelling, Excel",
+        "--question",
+        "Where do you see yourself in five years?",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("ANSWER")
+    assert "1. Get hired by Morgan Stanley [hire]" in out
+    assert "→ Aspiration:" in out and "CHECKS (" in out
+    assert "local · qwen2.5-coder-0.5b-instruct-q4_k_m" in out
+
+
+def test_fixed_seed_is_deterministic():
+    backend = LocalBackend()
+    first = backend.complete(TINY)
+    second = backend.complete(TINY)
+    assert first.text == second.text
+    assert first.finish_reason in ("stop", "length")
+
+
+def test_one_model_serves_threads_and_tasks():
+    backend = LocalBackend()
+    results: list[str] = []
+
+    def work() -> None:
+        results.append(backend.complete(TINY).text)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+
+    async def many() -> list[str]:
+        done = await asyncio.gather(*(backend.acomplete(TINY) for _ in range(3)))
+        return [c.text for c in done]
+
+    results += asyncio.run(many())
+    assert len(results) == 6 and len(set(results)) == 1
