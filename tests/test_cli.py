@@ -196,3 +196,23 @@ def test_json_is_pretty_and_complete(capsys, fake_model):
     _, out, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--json")
     data = json.loads(out)
     assert set(data) >= {"self_assessment", "plan", "answer", "checks", "attempts", "usage", "model", "elapsed_s"}
+
+
+def test_unusable_model_output_is_a_clean_error_with_reasons(capsys, monkeypatch):
+    fake = FakeBackend(["nope", "nope", "nope"])
+    monkeypatch.setattr(cli, "generate", lambda profile, backend=None, **o: real_generate(profile, backend=fake, **o))
+    code, out, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "-v")
+    assert code == 2 and out == ""
+    assert "aspire: error: no attempt out of 3 produced a valid draft" in err
+    assert "  - Your reply is not valid JSON" in err
+    assert "Traceback" not in err
+
+
+def test_verbose_logs_attempts_but_not_the_resume(capsys, monkeypatch, caplog, fake_model):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="aspire"):
+        code, _, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "-vv")
+    assert code == 0
+    assert "attempt 1 of 3 on fake: 0 rule(s) failed" in caplog.text
+    assert "Best Buy" not in caplog.text

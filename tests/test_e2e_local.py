@@ -45,6 +45,7 @@ def test_readme_draft_command_as_json():
         "--json",
     )
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
     draft = Draft.model_validate_json(result.stdout)
     assert draft.backend == "local"
     assert draft.model == "qwen2.5-coder-0.5b-instruct-q4_k_m"
@@ -74,6 +75,7 @@ def test_human_output_for_a_question_variant():
         "Where do you see yourself in five years?",
     )
     assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
     out = result.stdout
     assert out.startswith("ANSWER")
     assert "1. Get hired by Morgan Stanley [hire]" in out

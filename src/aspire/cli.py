@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import AspireError
+from .errors import AspireError, GenerationError
 from .generate import generate
 from .inputs import read_text_file
 from .models import DEFAULT_QUESTION, CandidateProfile
@@ -148,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except AspireError as exc:
         print(f"aspire: error: {exc}", file=sys.stderr)
+        if isinstance(exc, GenerationError):
+            for violation in exc.violations:
+                print(f"  - {violation}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as exc:  # pydantic validation of the profile built from options
         print(f"aspire: error: {_first_line(exc)}", file=sys.stderr)

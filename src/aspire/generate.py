@@ -9,6 +9,7 @@ bounded repair loop. Transport failures are *not* retried here: the backend
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -29,6 +30,10 @@ from .models import (
     Usage,
     complete_content,
 )
+
+# INFO carries counts and rule ids only; DEBUG adds the violation texts, which
+# may quote the model's output (and so the resume). Neither logs the resume.
+logger = logging.getLogger("aspire")
 
 
 class _NeedsRepair(Exception):
@@ -127,6 +132,16 @@ class _DraftSession:
                 self.best = (content, checks)
             violations = [f"{c.rule}: {c.detail}" for c in failed]
         self.last_violations = violations
+        logger.info(
+            "attempt %d of %d on %s: %s, %d completion tokens",
+            self.attempts,
+            self.settings.max_attempts,
+            self.backend.name,
+            "unusable reply" if generated is None else f"{len(violations)} rule(s) failed",
+            completion.completion_tokens,
+        )
+        for violation in violations:
+            logger.debug("violation: %s", violation)
         if violations:
             self.messages += prompts.repair_messages(completion.text, violations, self.profile)
             raise _NeedsRepair

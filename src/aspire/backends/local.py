@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import threading
@@ -30,6 +31,17 @@ class _LoadedModel:
 # so every backend object (and every thread) shares one copy of the weights.
 _MODELS: dict[tuple[str, int, int], _LoadedModel] = {}
 _MODELS_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    # Freed at interpreter shutdown, llama-cpp-python's finaliser can run after
+    # its C bindings are torn down and print a spurious traceback; close first.
+    with _MODELS_LOCK:
+        for loaded in _MODELS.values():
+            with loaded.lock:
+                loaded.llama.close()
+        _MODELS.clear()
 
 
 def _load(path: Path, n_ctx: int, n_threads: int) -> _LoadedModel:
