@@ -160,7 +160,16 @@ def test_async_strict_and_errors(profile):
 def test_verbatim_repeated_goals_are_dropped_and_short_plans_fail(profile, make_reply):
     reply = make_reply()
     loop = reply["plan"]["goals"][1]
-    reply["plan"]["goals"] = [loop, dict(loop, goal="Lead a seasonal sales promotion."), dict(loop)]
+    loop = dict(loop, goal="Run a flagship store as a district leader")
+    reply["plan"]["goals"] = [loop, dict(loop, goal="Run a flagship store as a district leader."), dict(loop)]
     draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
-    assert [g.goal for g in draft.plan.goals] == ["Get hired by Target", "Lead a seasonal sales promotion"]
+    assert [g.goal for g in draft.plan.goals] == ["Get hired by Target", "Run a flagship store as a district leader"]
     assert "goals-actionable" in {c.rule for c in draft.failed_checks}
+
+
+def test_plan_ends_at_the_aspiration(profile, make_reply):
+    reply = make_reply()
+    reply["plan"]["goals"][-1]["goal"] = "Audit the stockroom inventory"
+    draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
+    assert draft.plan.goals[-2].goal == "Audit the stockroom inventory"
+    assert draft.plan.goals[-1].goal == "Run a flagship store as a district leader"

@@ -14,8 +14,9 @@ from aspire.models import hire_goal
 
 def test_messages_are_system_examples_then_candidate(profile):
     messages = prompts.build_messages(profile)
-    examples = prompts.worked_examples()
-    assert len(examples) >= 3
+    examples = prompts.prompt_examples()
+    assert len(examples) >= 2
+    assert not any("XYZ Company" in m["content"] for m in messages)  # the article's example is a fixture only
     assert [m["role"] for m in messages] == ["system"] + ["user", "assistant"] * len(examples) + ["user"]
     last = messages[-1]["content"]
     assert "Target company: Target" in last
@@ -117,12 +118,15 @@ def test_template_version_is_stable_and_short():
 def test_worked_examples_follow_the_grammar_patterns():
     import re
 
-    for example in prompts.worked_examples():
+    for example in prompts.prompt_examples():
         schema = prompts.generation_schema(example.profile)
         defs = schema["$defs"]
-        goal_pattern = defs["Goal"]["properties"]["goal"]["pattern"]
-        for goal in example.output.plan.goals[1:]:
-            assert re.fullmatch(goal_pattern, goal.goal), (example.name, goal.goal)
+        rungs = defs["GeneratedPlan"]["properties"]["goals"]["prefixItems"]
+        goals = example.output.plan.goals[1:]
+        assert len(goals) == len(rungs), example.name
+        for goal, rung in zip(goals, rungs, strict=True):
+            assert re.fullmatch(rung["properties"]["goal"]["pattern"], goal.goal), (example.name, goal.goal)
+            assert goal.evidence in rung["properties"]["evidence"]["enum"], (example.name, goal.evidence)
         aspiration_pattern = defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"]
         assert re.fullmatch(aspiration_pattern, example.output.plan.aspiration)
         for option in example.output.plan.aspirations:

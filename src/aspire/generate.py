@@ -130,7 +130,7 @@ class _DraftSession:
             failed = [c for c in checks if not c.passed]
             if self.best is None or len(failed) < sum(not c.passed for c in self.best[1]):
                 self.best = (content, checks)
-            violations = [f"{c.rule}: {c.detail}" for c in failed]
+            violations = [c.as_instruction() for c in failed]
         self.last_violations = violations
         logger.info(
             "attempt %d of %d on %s: %s, %d completion tokens",
@@ -173,7 +173,7 @@ class _DraftSession:
             raise DraftRejectedError(
                 f"the best of {self.attempts} attempts still fails: " + ", ".join(c.rule for c in draft.failed_checks),
                 last_output=self.last_text,
-                violations=[f"{c.rule}: {c.detail}" for c in draft.failed_checks],
+                violations=[c.as_instruction() for c in draft.failed_checks],
                 attempts=self.attempts,
             )
         return draft

@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+
+from .text import reaches
 
 DEFAULT_QUESTION = "What are your career aspirations?"
 
@@ -159,11 +161,35 @@ class GeneratedContent(BaseModel):
 
 
 class CheckResult(BaseModel):
+    """One rule's verdict on one draft or answer.
+
+    ``skip`` means the rule had nothing to judge (no plan, no resume); it
+    never counts as a failure. ``suggestion`` is empty unless the rule failed.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     rule: str
-    passed: bool
-    detail: str
+    verdict: Literal["pass", "fail", "skip"]
+    evidence: str
+    suggestion: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        # ``passed`` is derived from ``verdict``; accept it back from our own JSON.
+        if isinstance(data, dict) and "passed" in data:
+            data = {k: v for k, v in data.items() if k != "passed"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def passed(self) -> bool:
+        return self.verdict != "fail"
+
+    def as_instruction(self) -> str:
+        """The failure in plain words, for a repair turn."""
+        return f"{self.rule}: {self.evidence} {self.suggestion}".strip()
 
 
 class Usage(BaseModel):
@@ -235,6 +261,18 @@ def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> 
             continue
         seen.add(_goal_key(goal))
         later.append(goal)
+    # The article puts the aspiration at the bottom of the plan. When the
+    # model's last rung stops short of it, the aspiration itself closes the
+    # plan, so the goals always run from getting hired to where they lead.
+    if later and not reaches(later[-1].goal, generated.plan.aspiration):
+        later.append(
+            Goal(
+                goal=_as_goal(generated.plan.aspiration),
+                kind="promotion",
+                company_support=later[-1].company_support,
+                evidence=later[-1].evidence,
+            )
+        )
     assessment = generated.self_assessment
     return DraftContent(
         self_assessment=SelfAssessment(
@@ -248,6 +286,10 @@ def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> 
         ),
         answer=generated.answer,
     )
+
+
+def _as_goal(aspiration: str) -> str:
+    return aspiration.strip().rstrip(".")
 
 
 def generated_part(content: DraftContent) -> GeneratedContent:

@@ -8,8 +8,10 @@ HTML-escaped because these are plain-text prompts.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .backends.base import Message
 from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
+from .text import question_horizon
 
 
 def template_dir() -> Path:
@@ -54,6 +57,8 @@ class WorkedExample:
     name: str
     profile: CandidateProfile
     output: DraftContent
+    # False for an example kept as a reference and a test fixture only.
+    in_prompt: bool = True
 
 
 @cache
@@ -66,9 +71,20 @@ def worked_examples() -> tuple[WorkedExample, ...]:
                 name=path.stem,
                 profile=CandidateProfile.model_validate(data["profile"]),
                 output=DraftContent.model_validate(data["output"]),
+                in_prompt=bool(data.get("prompt", True)),
             )
         )
     return tuple(examples)
+
+
+def prompt_examples() -> tuple[WorkedExample, ...]:
+    """The worked examples shown to the model.
+
+    The article's XYZ Company example stays out: a 0.5B model shown it copies
+    its sentences ("one company and one face") into every answer. It remains
+    the reference every rule is tested against.
+    """
+    return tuple(e for e in worked_examples() if e.in_prompt)
 
 
 @cache
@@ -82,6 +98,24 @@ def template_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def echo_sources(profile: CandidateProfile) -> tuple[tuple[str, str], ...]:
+    """Prompt material a draft must not copy: the system prompt and the worked
+    examples' outputs (except an example written for this very candidate)."""
+    return echo_sources_for(profile.resume)
+
+
+@cache
+def echo_sources_for(resume: str | None) -> tuple[tuple[str, str], ...]:
+    sources = [("system prompt", render("system.j2"))]
+    for example in worked_examples():
+        if example.profile.resume == resume:
+            continue
+        output = example.output
+        written = " ".join([output.answer, output.plan.aspiration, *(g.goal for g in output.plan.goals[1:])])
+        sources.append((f"worked example {example.name}", written))
+    return tuple(sources)
+
+
 def _example_json(content: DraftContent) -> str:
     return json.dumps(generated_part(content).model_dump(mode="json"), ensure_ascii=False)
 
@@ -92,7 +126,7 @@ def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] 
     Everything before the last message is the same for every candidate, so a
     backend with prefix caching (llama.cpp) evaluates it only once per process.
     """
-    shots = worked_examples() if examples is None else examples
+    shots = prompt_examples() if examples is None else examples
     messages: list[Message] = [{"role": "system", "content": render("system.j2")}]
     for shot in shots:
         messages.append({"role": "user", "content": render("candidate.j2", profile=shot.profile)})
@@ -134,20 +168,60 @@ FORWARD_OPENINGS = ("I would like to", "I want to", "I see myself", "I hope to",
 # Any text up to the closing quote; JSON escapes are left out so the grammar's
 # output always parses.
 _FREE_TEXT = '[^"\\\\]+'
+# One line, one sentence: no full stop. Left free, a small model runs on and
+# pastes its whole answer into the aspiration.
+_ONE_LINE = '[^".\\\\\n]+'
+
+# The plan's rungs after getting hired, in the article's order: learn the
+# company's way, build a skill or credential, lead work that shows it, move
+# up. A 0.5B model given a free list repeats one goal or recites the resume;
+# given these openings it writes a ladder. The rules still judge it.
+GOAL_LADDER = (
+    ("Learn",),
+    ("Master", "Earn", "Complete", "Build", "Take", "Gain", "Pass", "Study"),
+    ("Lead", "Launch", "Win", "Run", "Deliver", "Design", "Improve", "Manage", "Mentor", "Train", "Coach"),
+    ("Get promoted to", "Become", "Step up to", "Move up to"),
+)
 
 
-def _starts_with(words: Sequence[str]) -> str:
-    return "^(" + "|".join(words) + ") " + _FREE_TEXT + "$"
+def _starts_with(words: Sequence[str], body: str = _FREE_TEXT) -> str:
+    return "^(" + "|".join(words) + ") " + body + "$"
 
 
-def answer_opening(question: str) -> str:
-    """How the answer must begin: a "five years" question gets "In five years, I ..."."""
-    from .rules import question_horizon
+def _literal(text: str) -> str:
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
 
+
+def answer_opening(question: str, company: str | None = None) -> str:
+    """How the answer must begin ("In five years, I ..." for a five-year question)
+    and, given the company, that it names the company somewhere."""
     horizon = question_horizon(question)
-    if horizon:
-        return f"^In {horizon}, I " + _FREE_TEXT + "$"
-    return "^(" + "|".join(FORWARD_OPENINGS) + ") " + _FREE_TEXT + "$"
+    opening = f"In {horizon}, I" if horizon else "(" + "|".join(FORWARD_OPENINGS) + ")"
+    if company is None or '"' in company or "\\" in company:
+        return f"^{opening} " + _FREE_TEXT + "$"
+    return f"^{opening} " + _FREE_TEXT + _literal(company) + '[^"\\\\]*$'
+
+
+_BULLET = "-*\u2022\u00b7\u2013\u2014#> \t"
+MAX_EVIDENCE_OPTIONS = 80
+
+
+def evidence_options(profile: CandidateProfile) -> list[str]:
+    """The lines of the inputs a goal's ``evidence`` may quote, word for word.
+
+    Given as an enum in the grammar, these make evidence grounded by
+    construction: a small model cannot cite a skill the candidate never gave.
+    """
+    options: list[str] = []
+    for source in (profile.resume, profile.job_description or ""):
+        for raw in source.splitlines():
+            line = raw.strip().lstrip(_BULLET).strip().strip("*_ ").strip()
+            if len(line.split()) >= 2 and len(line) <= 200:
+                options.append(line)
+    options += [f"Skills: {skill}" for skill in profile.skills]
+    if profile.role:
+        options.append(f"Role applied for: {profile.role}")
+    return list(dict.fromkeys(options))[:MAX_EVIDENCE_OPTIONS]
 
 
 def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]:
@@ -162,11 +236,20 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     """
     schema: dict[str, Any] = _strip(GeneratedContent.model_json_schema())
     defs = schema["$defs"]
-    defs["Goal"]["properties"]["goal"]["pattern"] = _starts_with(GOAL_VERBS)
-    defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS)
-    defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS)
+    defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS, _ONE_LINE)
+    defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS, _ONE_LINE)
+    goal = defs.pop("Goal")
     if profile is not None:
-        schema["properties"]["answer"]["pattern"] = answer_opening(profile.question)
+        schema["properties"]["answer"]["pattern"] = answer_opening(profile.question, profile.company)
+        options = evidence_options(profile)
+        if options:
+            goal["properties"]["evidence"] = {"type": "string", "enum": options}
+    rungs = []
+    for openings in GOAL_LADDER:
+        rung = copy.deepcopy(goal)
+        rung["properties"]["goal"]["pattern"] = _starts_with(openings, _ONE_LINE)
+        rungs.append(rung)
+    defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..embedded_model import (
     EMBEDDED_MODEL_NAME,
+    EXPECTED_SHA256,
     check_user_model,
     ensure_embedded_model,
 )
@@ -97,6 +98,17 @@ class LocalBackend:
         if self._model_path is None:
             return EMBEDDED_MODEL_NAME
         return self._model_path.stem
+
+    @property
+    def cache_identity(self) -> str:
+        """What distinguishes this model's outputs: the verified hash, or the file's size and mtime."""
+        if self._model_path is None:
+            return f"{EMBEDDED_MODEL_NAME}@sha256:{EXPECTED_SHA256}"
+        try:
+            stat = self._model_path.stat()
+        except OSError:
+            return str(self._model_path)
+        return f"{self._model_path.resolve()}@{stat.st_size}:{stat.st_mtime_ns}"
 
     def resolve_model_path(self) -> Path:
         if self._model_path is None:

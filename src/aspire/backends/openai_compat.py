@@ -72,6 +72,10 @@ class OpenAIBackend:
         return self._model
 
     @property
+    def cache_identity(self) -> str:
+        return f"{self._client.base_url}|{self._model}"
+
+    @property
     def response_format(self) -> ResponseFormatMode | None:
         """The format this server accepts, once known."""
         return self._mode

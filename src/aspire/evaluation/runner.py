@@ -1,0 +1,304 @@
+"""Run eval cases with bounded concurrency; results survive interruption.
+
+``results.jsonl`` is the source of truth. Each finished case is appended as
+one line and flushed to disk as soon as it finishes, so a run that is killed
+loses at most the cases in flight. Running again with the same output folder
+keeps the finished lines that match the current templates and backend, drops
+errors and any torn last line, and drafts only what is missing. The summary
+and reports are rebuilt from ``results.jsonl`` and written atomically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..backends import Backend
+from ..errors import AspireError
+from ..generate import agenerate
+from ..models import Draft
+from ..prompts import template_version
+from ..rules import RULES
+from .cases import CaseError, EvalCase
+
+RESULTS = "results.jsonl"
+SUMMARY = "summary.json"
+REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    out_dir: Path
+    concurrency: int = 1
+    baseline: Path | None = None
+    # Keyword arguments for agenerate: max_attempts, max_tokens, temperature, seed.
+    generation: dict[str, Any] = field(default_factory=dict)
+
+
+EvalSummary = dict[str, Any]
+Record = dict[str, Any]
+
+
+def atomic_write(path: Path, content: str) -> None:
+    """Write a whole file or nothing: a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_results(path: Path) -> list[Record]:
+    """Every complete, parseable line of a results file (a torn last line is skipped)."""
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            records.append(record)
+    return records
+
+
+def _surface_text(draft: Draft) -> str:
+    parts = [draft.answer, draft.plan.aspiration, *(g.goal for g in draft.plan.goals)]
+    return "\n".join(parts)
+
+
+def judge_case(case: EvalCase, draft: Draft) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether the draft meets the case: every rule passes except those expected
+    to fail (which must fail), plus any text expectations."""
+    verdicts = {c.rule: c.passed for c in draft.checks}
+    expectations = []
+    for rule in case.expect.fail:
+        expectations.append({"expectation": f"rule {rule} fails", "passed": verdicts.get(rule) is False, "detail": ""})
+    surface = _surface_text(draft).lower()
+    for needle in case.expect.contains:
+        expectations.append({"expectation": f"contains {needle!r}", "passed": needle.lower() in surface, "detail": ""})
+    for needle in case.expect.not_contains:
+        expectations.append(
+            {"expectation": f"does not contain {needle!r}", "passed": needle.lower() not in surface, "detail": ""}
+        )
+    rules_ok = all(ok for rule, ok in verdicts.items() if rule not in case.expect.fail)
+    return rules_ok and all(e["passed"] for e in expectations), expectations
+
+
+def _error_record(case_id: str, source: str, exc: BaseException, context: dict[str, Any]) -> Record:
+    return {
+        "id": case_id,
+        "source": source,
+        "status": "error",
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+        "draft": None,
+        "checks": [],
+        "expectations": [],
+        "attempts": getattr(exc, "attempts", 0),
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+        "latency_s": 0.0,
+        **context,
+    }
+
+
+class _ResultsFile:
+    """Append-only JSON lines, each flushed and synced before the next case is told it is done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def keep_only(self, records: Sequence[Record]) -> None:
+        atomic_write(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+    def append(self, record: Record) -> None:
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+async def run_eval(
+    cases: Sequence[EvalCase],
+    case_errors: Sequence[CaseError],
+    backend: Backend,
+    options: EvalOptions,
+    *,
+    on_result: Callable[[Record], None] | None = None,
+) -> EvalSummary:
+    """Draft every case not yet finished in ``options.out_dir`` and write the reports."""
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    context = {
+        "backend": backend.name,
+        "model": backend.model,
+        "template_version": template_version(),
+    }
+    results = _ResultsFile(out / RESULTS)
+    wanted = {c.id for c in cases} | {e.id for e in case_errors}
+    previous = read_results(results.path)
+    kept: dict[str, Record] = {}
+    for record in previous:
+        same_run = all(record.get(k) == v for k, v in context.items())
+        if record["id"] in wanted and record.get("status") in ("passed", "failed") and same_run:
+            kept.setdefault(record["id"], record)
+    if len(kept) != len(previous) or (results.path.exists() and not results.path.read_bytes().endswith(b"\n")):
+        results.keep_only(list(kept.values()))
+    elif not results.path.exists():
+        results.keep_only([])
+
+    for error in case_errors:
+        record = _error_record(error.id, error.source, AspireError(error.message), context)
+        record["error"]["type"] = "CaseError"
+        results.append(record)
+        if on_result:
+            on_result(record)
+
+    pending = [c for c in cases if c.id not in kept]
+    semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    started = time.perf_counter()
+
+    async def run_one(case: EvalCase) -> None:
+        async with semaphore:
+            begun = time.perf_counter()
+            try:
+                draft = await agenerate(case.profile, backend=backend, **options.generation)
+            except Exception as exc:  # one bad case never stops the batch
+                record = _error_record(case.id, case.source, exc, context)
+                record["latency_s"] = round(time.perf_counter() - begun, 3)
+            else:
+                passed, expectations = judge_case(case, draft)
+                record = {
+                    "id": case.id,
+                    "source": case.source,
+                    "status": "passed" if passed else "failed",
+                    "error": None,
+                    "draft": draft.model_dump(mode="json", exclude={"checks"}),
+                    "checks": [c.model_dump(mode="json") for c in draft.checks],
+                    "expectations": expectations,
+                    "attempts": draft.attempts,
+                    "usage": draft.usage.model_dump(),
+                    "latency_s": round(time.perf_counter() - begun, 3),
+                    **context,
+                }
+            results.append(record)
+            if on_result:
+                on_result(record)
+
+    await asyncio.gather(*(run_one(case) for case in pending))
+    elapsed = time.perf_counter() - started
+
+    order = {c.id: i for i, c in enumerate(cases)}
+    final = [r for r in read_results(results.path) if r["id"] in wanted]
+    final.sort(key=lambda r: order.get(r["id"], -1))
+    summary = summarise(final, context)
+    summary["this_run"] = {
+        "cases_drafted": len(pending),
+        "cases_resumed": len(kept),
+        "model_calls": int(
+            getattr(backend, "misses", sum(r["attempts"] for r in final if r["id"] in {c.id for c in pending}))
+        ),
+        "cache_hits": int(getattr(backend, "hits", 0)),
+        "elapsed_s": round(elapsed, 3),
+        "concurrency": options.concurrency,
+    }
+    if options.baseline is not None:
+        summary["baseline"] = compare(read_results(options.baseline / RESULTS), final)
+        summary["baseline"]["path"] = str(options.baseline)
+
+    from .report import html_report, markdown_report
+
+    atomic_write(out / SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(out / REPORT_MD, markdown_report(summary, final))
+    atomic_write(out / REPORT_HTML, html_report(summary, final))
+    return summary
+
+
+def _rule_rates(records: Sequence[Record]) -> dict[str, float | None]:
+    rates: dict[str, float | None] = {}
+    for rule in RULES:
+        verdicts = [c["verdict"] for r in records for c in r["checks"] if c["rule"] == rule and c["verdict"] != "skip"]
+        rates[rule] = round(sum(v == "pass" for v in verdicts) / len(verdicts), 4) if verdicts else None
+    return rates
+
+
+def summarise(records: Sequence[Record], context: dict[str, Any]) -> EvalSummary:
+    cases = len(records)
+    passed = sum(r["status"] == "passed" for r in records)
+    drafted = [r for r in records if r["status"] != "error"]
+    latencies = [r["latency_s"] for r in drafted]
+    return {
+        "cases": cases,
+        "passed": passed,
+        "failed": sum(r["status"] == "failed" for r in records),
+        "errors": sum(r["status"] == "error" for r in records),
+        "pass_rate": round(passed / cases, 4) if cases else 0.0,
+        "rules": _rule_rates(drafted),
+        "usage": {
+            "prompt_tokens": sum(r["usage"]["prompt_tokens"] for r in records),
+            "completion_tokens": sum(r["usage"]["completion_tokens"] for r in records),
+        },
+        "attempts": {
+            "total": sum(r["attempts"] for r in records),
+            "mean": round(statistics.fmean(r["attempts"] for r in drafted), 2) if drafted else 0.0,
+        },
+        "latency_s": {
+            "mean": round(statistics.fmean(latencies), 2) if latencies else 0.0,
+            "median": round(statistics.median(latencies), 2) if latencies else 0.0,
+            "max": round(max(latencies), 2) if latencies else 0.0,
+        },
+        "model": context["model"],
+        "backend": context["backend"],
+        "template_version": context["template_version"],
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def compare(before: Sequence[Record], after: Sequence[Record]) -> dict[str, Any]:
+    """What got better and worse against a baseline run, per case and per rule."""
+    old = {r["id"]: r for r in before}
+    cases = []
+    for record in after:
+        earlier = old.get(record["id"])
+        if earlier is None:
+            continue
+        was, now = earlier["status"], record["status"]
+        old_checks = {c["rule"]: c["verdict"] for c in earlier.get("checks", [])}
+        new_checks = {c["rule"]: c["verdict"] for c in record.get("checks", [])}
+        fixed = sorted(r for r, v in new_checks.items() if v == "pass" and old_checks.get(r) == "fail")
+        broken = sorted(r for r, v in new_checks.items() if v == "fail" and old_checks.get(r) == "pass")
+        if was != now or fixed or broken:
+            cases.append(
+                {"id": record["id"], "before": was, "after": now, "rules_fixed": fixed, "rules_broken": broken}
+            )
+    before_rates = _rule_rates([r for r in before if r["status"] != "error"])
+    after_rates = _rule_rates([r for r in after if r["status"] != "error"])
+    shared = [r for r in after if r["id"] in old]
+    return {
+        "cases_compared": len(shared),
+        "pass_rate_before": round(sum(old[r["id"]]["status"] == "passed" for r in shared) / len(shared), 4)
+        if shared
+        else None,
+        "pass_rate_after": round(sum(r["status"] == "passed" for r in shared) / len(shared), 4) if shared else None,
+        "better": [c["id"] for c in cases if c["before"] != "passed" and c["after"] == "passed"],
+        "worse": [c["id"] for c in cases if c["before"] == "passed" and c["after"] != "passed"],
+        "changed": cases,
+        "rules": {rule: {"before": before_rates[rule], "after": after_rates[rule]} for rule in RULES},
+    }

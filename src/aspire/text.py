@@ -1,0 +1,194 @@
+"""Small, deterministic text helpers shared by the rule checks.
+
+Nothing here is clever on purpose: every verdict a rule gives must be
+explainable by pointing at words, so the tools are word lists, a crude
+suffix-stripping stemmer and n-gram overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[\w'\u2019-]+", re.UNICODE)  # \u2019: the typographic apostrophe
+
+STOPWORDS = frozenset(
+    """a an the to of and or for in on at with by my our your their its this that these those as into from
+    be is are was were been being i me we you he she they it them us will would can could should may might
+    must do does did have has had not no so than then there here which who whom what when where how why all
+    any each every more most some such also just about over after before up down out very own same other
+    both only while through during across within per via s t see myself like want hope aspire envision
+    """.split()
+)
+
+# Words that say "a career" without saying which one. A plan built only from
+# these ("Become a senior manager who leads teams") could belong to anybody,
+# so they never count as evidence that it grows from this candidate's field.
+GENERIC_CAREER_WORDS = frozenset(
+    """become becoming get got getting promoted promotion promote senior junior lead leading leader leaders
+    leadership head manager managers management manage managing director directors chief officer executive
+    principal expert expertise specialist professional career role roles position job work working team
+    teams company companies organisation organization business department group level high top best great
+    big strong new key major next results drive driving grow growth growing develop development build
+    building help helping others people person day every long term future goal goals plan skill skills
+    experience knowledge learn learning master improve improving make making use using run running take
+    one two three five years year time success successful impact value ways way world reach achieve
+    continue contribute contributing create creating deliver delivering own serve serving bring bringing
+    set turn shape guide guiding mentor mentoring train training coach coaching""".split()
+)
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+_SUFFIXES = (
+    "izations",
+    "ization",
+    "ational",
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ers",
+    "er",
+    "ors",
+    "or",
+    "ies",
+    "es",
+    "ed",
+    "ly",
+    "al",
+    "s",
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words; a possessive "'s" is dropped so "Target's" is "target"."""
+    found = (w.strip("'\u2019-") for w in _WORD.findall(text.lower()))
+    return [w.removesuffix("'s").removesuffix("\u2019s") for w in found if w]
+
+
+def normalise(text: str) -> str:
+    return " ".join(words(text))
+
+
+def stem(word: str) -> str:
+    """A crude stem: "nursing", "nurses", "nurse" → "nurs"; "managers", "management" → "manag"."""
+    word = word.lower().removesuffix("'s").removesuffix("\u2019s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word[:7]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+
+
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in content_words(text))
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_CAREER_WORDS)
+
+
+def specific_stems(text: str) -> frozenset[str]:
+    """Content-word stems that say something about *this* field or job."""
+    return frozenset(s for s in stems(text) if s not in _GENERIC_STEMS and len(s) > 2)
+
+
+_LEGAL_SUFFIX = re.compile(r"\b(inc|llc|ltd|plc|co|corp|corporation|company|gmbh|group)\b")
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name``, ignoring case, punctuation and a trailing
+    legal suffix ("Acme" counts for "Acme Inc.")."""
+    haystack = f" {normalise(text)} "
+    full = normalise(name)
+    if full and f" {full} " in haystack:
+        return True
+    core = " ".join(_LEGAL_SUFFIX.sub(" ", full).split())
+    return bool(core) and f" {core} " in haystack
+
+
+def shingles(text: str, size: int) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def longest_shared_run(text: str, source: str, *, ignore: Iterable[str] = ()) -> str:
+    """The longest run of words ``text`` shares with ``source`` that no text in ``ignore`` also has."""
+    tokens = words(text)
+    source_text = " " + " ".join(words(source)) + " "
+    ignored = [" " + " ".join(words(t)) + " " for t in ignore]
+    best = ""
+    start = 0
+    # Greedy scan: extend a run while it still occurs in the source.
+    while start < len(tokens):
+        end = start + 1
+        found = ""
+        while end <= len(tokens):
+            run = " ".join(tokens[start:end])
+            if f" {run} " not in source_text:
+                break
+            if not any(f" {run} " in other for other in ignored):
+                found = run
+            end += 1
+        if len(found.split()) > len(best.split()):
+            best = found
+        start += 1
+    return best
+
+
+_YEARS = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS[1:]) + r")[- ]years?\b", re.IGNORECASE)
+
+
+def horizon_match(question: str) -> re.Match[str] | None:
+    return _YEARS.search(question)
+
+
+def question_horizon(question: str) -> str | None:
+    """ "five years" for "Where do you see yourself in five years?", else None."""
+    match = _YEARS.search(question)
+    return match.group(0).lower().replace("-", " ") if match else None
+
+
+def same_horizon(number: str) -> str:
+    """A pattern matching ``number`` years written as a digit or a word."""
+    lowered = number.lower()
+    forms = {lowered}
+    if lowered.isdigit() and int(lowered) < len(NUMBER_WORDS):
+        forms.add(NUMBER_WORDS[int(lowered)])
+    elif lowered in NUMBER_WORDS:
+        forms.add(str(NUMBER_WORDS.index(lowered)))
+    return r"\b(" + "|".join(sorted(forms)) + r")[- ]years?\b"
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers written with digits, normalised ("1,200" → "1200")."""
+    return [n.replace(",", "").rstrip("%") for n in _NUMBER.findall(text)]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?;:])\s+|\n+", text) if s.strip()]
+
+
+# Verbs of arriving: they say nothing about *where* a goal arrives.
+_ARRIVING = frozenset(stem(w) for w in "get become achieve reach be promoted promotion role position".split())
+
+
+def reaches(goal: str, aspiration: str) -> bool:
+    """Whether a goal arrives at the aspiration: half the words of one are in the other."""
+    goal_stems, target = stems(goal) - _ARRIVING, stems(aspiration) - _ARRIVING
+    if not goal_stems or not target:
+        return normalise(goal) == normalise(aspiration)
+    shared = len(goal_stems & target)
+    return shared / len(goal_stems) >= 0.5 or shared / len(target) >= 0.5
