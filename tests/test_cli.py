@@ -216,3 +216,83 @@ def test_verbose_logs_attempts_but_not_the_resume(capsys, monkeypatch, caplog, f
     assert code == 0
     assert "attempt 1 of 3 on fake: 0 rule(s) failed" in caplog.text
     assert "Best Buy" not in caplog.text
+
+
+# --- aspire check -----------------------------------------------------------
+
+ARTICLE_ANSWER = (
+    "I would like to merge my work experience and degree to create a unique customer experience with XYZ "
+    "Company. My background in sales and buying will generate business profit. My team building skills will "
+    "unite the customer experience as one company and one face. As I continue to develop, I envision myself "
+    "enhancing customer experiences with business strategies, branding, marketing, and sales."
+)
+ARTICLE_PLAN = [
+    "Get hired by XYZ Company",
+    "Learn company's customer service approach",
+    "Master customer service approach by getting positive customer reviews",
+    "Identify potential customer service improvements",
+    "Suggest places of improvements to senior management",
+    "Lead customer experience improvement project",
+    "Get promoted to Brand Manager",
+    "Lead small branding teams to drive big results",
+    "Get promoted to Senior Brand Manager",
+]
+
+
+@pytest.fixture
+def article_files(tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text(ARTICLE_ANSWER, encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(ARTICLE_PLAN), encoding="utf-8")
+    return answer, plan
+
+
+def test_check_passes_the_articles_own_answer_and_plan(capsys, article_files):
+    answer, plan = article_files
+    code, out, _ = run(capsys, "check", "--answer", str(answer), "--plan", str(plan), "--company", "XYZ Company")
+    assert code == 0, out
+    assert "PASS hire-first" in out and "PASS chain-reaches-aspiration" in out
+    assert "SKIP grounded" in out  # no resume given: nothing to check claims against
+
+
+def test_check_fails_with_evidence_and_a_suggestion(capsys, tmp_path, article_files):
+    _, plan = article_files
+    answer = tmp_path / "bad.txt"
+    answer.write_text("In five years I want your job and a six-figure salary at XYZ Company.", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--answer", str(answer), "--plan", str(plan), "--company", "XYZ Company")
+    flat = " ".join(out.split())
+    assert code == 1
+    assert "FAIL no-red-flags" in flat and "six-figure" in flat and "your job" in flat and "Fix:" in flat
+    assert "FAIL answer-form" in flat
+
+
+def test_check_json_lists_every_rule(capsys, article_files):
+    answer, _ = article_files
+    code, out, _ = run(capsys, "check", "--answer", str(answer), "--company", "XYZ Company", "--json")
+    verdicts = {item["rule"]: item["verdict"] for item in json.loads(out)}
+    assert len(verdicts) == 11 and verdicts["hire-first"] == "skip" and verdicts["answer-form"] == "pass"
+    # Without the plan, the article's answer alone never says how XYZ Company aids the candidate.
+    assert verdicts["company-aids"] == "fail" and code == 1
+
+
+def test_check_bad_plan_is_a_clean_error(capsys, tmp_path, article_files):
+    answer, _ = article_files
+    plan = tmp_path / "plan.json"
+    plan.write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "check", "--answer", str(answer), "--plan", str(plan), "--company", "XYZ")
+    assert code == 2 and "not valid JSON" in err and "Traceback" not in err
+    plan.write_text('{"aspiration": "x"}', encoding="utf-8")
+    code, _, err = run(capsys, "check", "--answer", str(answer), "--plan", str(plan), "--company", "XYZ")
+    assert code == 2 and "no 'goals' list" in err
+
+
+def test_check_accepts_a_saved_draft_as_the_plan(capsys, tmp_path, fake_model):
+    _, out, _ = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--json")
+    saved = tmp_path / "draft.json"
+    saved.write_text(out, encoding="utf-8")
+    answer = tmp_path / "answer.txt"
+    answer.write_text(json.loads(out)["answer"], encoding="utf-8")
+    args = ["check", "--answer", str(answer), "--plan", str(saved), "--company", "Target", "--resume", str(RESUME)]
+    _, out, _ = run(capsys, *args)
+    assert "PASS hire-first" in out and "SKIP" not in out

@@ -328,11 +328,10 @@ def test_grounded_skips_without_a_resume(profile, good_reply):
 
 
 def test_copying_a_worked_example_fails(profile, good_reply):
-    xyz = _xyz().output.answer
-    result = _verdict(
-        "no-prompt-echo", _subject(profile, dict(good_reply, answer=xyz.replace("XYZ Company", "Target")))
-    )
-    assert result.verdict == "fail" and "03_article_xyz_company" in result.evidence
+    nurse = next(e for e in prompts.prompt_examples() if e.name.startswith("01")).output.answer
+    copied = nurse.replace("Riverside General Hospital", "Target")
+    result = _verdict("no-prompt-echo", _subject(profile, dict(good_reply, answer=copied)))
+    assert result.verdict == "fail" and "01_nurse_five_years" in result.evidence
 
 
 def test_copying_the_system_prompt_fails(profile, good_reply):
@@ -386,3 +385,12 @@ def test_red_flags_fail(profile, good_reply, sentence):
 def test_skip_never_counts_as_a_failure():
     result = rules.CheckResult(rule="grounded", verdict="skip", evidence="no resume")
     assert result.passed
+
+
+def test_the_same_goal_under_another_verb_is_a_duplicate(profile, good_reply):
+    """Seen from the embedded model: one long phrase under each opening verb of the ladder."""
+    body = "a team of office administrators, helping with day-to-day tasks and improving office skills"
+    good_reply["plan"]["goals"][1]["goal"] = f"Build {body}"
+    good_reply["plan"]["goals"][2]["goal"] = f"Lead {body}"
+    result = _verdict("goals-actionable", _subject(profile, good_reply))
+    assert result.verdict == "fail" and "say the same thing" in result.evidence

@@ -97,6 +97,7 @@ class _DraftSession:
         self.settings = settings
         self.schema = prompts.generation_schema(profile)
         self.messages: list[Message] = prompts.build_messages(profile)
+        self.avoid_words = prompts.avoid_words(profile)
         self.usage = Usage()
         self.attempts = 0
         self.model = backend.model
@@ -112,6 +113,7 @@ class _DraftSession:
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,
             seed=self.settings.seed,
+            avoid_words=self.avoid_words,
         )
 
     def accept(self, completion: Completion) -> None:

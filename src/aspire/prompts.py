@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import text
 from .backends.base import Message
 from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
 from .text import question_horizon
@@ -99,21 +100,59 @@ def template_version() -> str:
 
 
 def echo_sources(profile: CandidateProfile) -> tuple[tuple[str, str], ...]:
-    """Prompt material a draft must not copy: the system prompt and the worked
-    examples' outputs (except an example written for this very candidate)."""
+    """Prompt material a draft must not copy: the system prompt and the outputs
+    of the worked examples shown to the model (except one written for this very
+    candidate)."""
     return echo_sources_for(profile.resume)
 
 
 @cache
 def echo_sources_for(resume: str | None) -> tuple[tuple[str, str], ...]:
     sources = [("system prompt", render("system.j2"))]
-    for example in worked_examples():
+    for example in prompt_examples():
         if example.profile.resume == resume:
             continue
-        output = example.output
-        written = " ".join([output.answer, output.plan.aspiration, *(g.goal for g in output.plan.goals[1:])])
-        sources.append((f"worked example {example.name}", written))
+        sources.append((f"worked example {example.name}", _written(example.output)))
     return tuple(sources)
+
+
+def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
+    """The worked examples' domain words and names that this candidate never used.
+
+    A 0.5B model pastes the examples' specifics ("BrightGrid's crews", "falls-prevention
+    huddle") into other people's drafts; nudging those words down keeps the structure
+    it learned from the examples and drops their content.
+    """
+    own = text.stems(
+        "\n".join([profile.resume, profile.role or "", ", ".join(profile.skills), profile.job_description or ""])
+    ) | text.stems(profile.company)
+    found: dict[str, None] = {}
+    for example in prompt_examples():
+        if example.profile.resume == profile.resume:
+            continue
+        shown = example.profile
+        domain = "\n".join([shown.resume, shown.role or "", ", ".join(shown.skills)])
+        written = _written(example.output)
+        # The example's own field words that its answer and plan repeat: the words a
+        # small model copies. Its names ("BrightGrid", "Riverside") keep their capitals.
+        said = set(text.content_words(written))
+        for word in text.content_words(domain.replace("-", " ")):
+            if (
+                word in said
+                and len(word) >= 5
+                and word.isalpha()
+                and word not in text.GENERIC_CAREER_WORDS
+                and text.stem(word) not in own
+            ):
+                found[word] = None
+        for name in sorted(text.proper_names(written)):
+            if text.stem(name) not in own:
+                found[name] = None
+    return tuple(found)
+
+
+def _written(output: DraftContent) -> str:
+    return ". ".join([output.answer, output.plan.aspiration, *(g.goal for g in output.plan.goals[1:])])
 
 
 def _example_json(content: DraftContent) -> str:

@@ -20,6 +20,7 @@ from .models import DEFAULT_QUESTION, CandidateProfile, CheckResult, DraftConten
 # is not rejected for being two words short.
 ANSWER_MIN_WORDS = 55
 ANSWER_MAX_WORDS = 220
+ASPIRATION_MAX_WORDS = 20
 MIN_GOALS = 3
 MAX_GOALS = 10
 # A copied run of this many words, carrying words the candidate never used,
@@ -216,6 +217,11 @@ def aspiration_long_term(s: Subject) -> CheckResult:
             break
     if len(text.content_words(aspiration)) < 2:
         problems.append(f'"{aspiration}" is too thin to be a destination.')
+    if len(text.words(aspiration)) > ASPIRATION_MAX_WORDS:
+        problems.append(
+            f"The aspiration runs to {len(text.words(aspiration))} words; a destination fits in one line "
+            f"of at most {ASPIRATION_MAX_WORDS}."
+        )
     if problems:
         return _fail(
             rule,
@@ -226,10 +232,20 @@ def aspiration_long_term(s: Subject) -> CheckResult:
     return _pass(rule, f'"{aspiration}" is a destination at the end of the plan.')
 
 
+def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    first, second = frozenset(a), frozenset(b)
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
 def _similar(first: str, second: str, threshold: float = 0.85) -> bool:
-    a, b = frozenset(text.content_words(first)), frozenset(text.content_words(second))
-    union = a | b
-    return bool(union) and len(a & b) / len(union) >= threshold
+    """The same goal, perhaps under another opening verb ("Build a team of X" / "Lead a team of X")."""
+    a, b = text.content_words(first), text.content_words(second)
+    if _jaccard(a, b) >= threshold:
+        return True
+    # Past the opening verb, a long body said twice is a loop, not a new step.
+    rest_a, rest_b = a[1:], b[1:]
+    return min(len(rest_a), len(rest_b)) >= 4 and _jaccard(rest_a, rest_b) >= threshold
 
 
 def _near_duplicates(goals: Sequence[str]) -> list[tuple[str, str]]:
@@ -514,6 +530,16 @@ def no_prompt_echo(s: Subject) -> CheckResult:
         foreign = text.specific_stems(run) - candidate_stems
         if len(run.split()) >= ECHO_RUN_WORDS and len(foreign) >= 2:
             problems.append(f'Copied from the {label}: "{run}".')
+        if label.startswith("worked example"):
+            # A name that only the example knows (its employer, its town) has no business here.
+            said = set(text.words(whole))
+            leaked = sorted(
+                name
+                for name in text.proper_names(source)
+                if name.lower() in said and text.stem(name) not in candidate_stems
+            )
+            if leaked:
+                problems.append(f"Names taken from the {label}: {', '.join(leaked)}.")
     for payload in _injected_payloads(s.resume or ""):
         if text.normalise(payload) and f" {text.normalise(payload)} " in f" {text.normalise(whole)} ":
             problems.append(f'Obeyed an instruction inside the resume: the output says "{payload}".')

@@ -192,3 +192,21 @@ def reaches(goal: str, aspiration: str) -> bool:
         return normalise(goal) == normalise(aspiration)
     shared = len(goal_stems & target)
     return shared / len(goal_stems) >= 0.5 or shared / len(target) >= 0.5
+
+
+def proper_names(value: str) -> set[str]:
+    """Capitalised words that do not open a sentence and never appear in lower case:
+    names of employers, places, products ("Riverside", not "Solar" in "solar panels")."""
+    lower_case = set(_WORD.findall(value))
+    found = set()
+    for sentence in sentences(value):
+        for token in sentence.split()[1:]:
+            word = token.strip("\"'()[],.;:!?\u201c\u201d").removesuffix("'s").removesuffix("\u2019s")
+            if (
+                len(word) >= 3
+                and word[0].isupper()
+                and word.lower() not in STOPWORDS
+                and word.lower() not in lower_case
+            ):
+                found.add(word)
+    return found

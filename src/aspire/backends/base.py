@@ -17,6 +17,10 @@ class ChatRequest:
     max_tokens: int
     temperature: float
     seed: int
+    # Words the reply should steer away from: the worked examples' own domain
+    # words and names. A backend that can bias tokens (llama.cpp) uses them;
+    # others may ignore them. The no-prompt-echo rule judges the result either way.
+    avoid_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,31 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> _LoadedModel:
         return _MODELS[key]
 
 
+# Strong enough that the model picks its own words, not a ban: a word the
+# candidate truly needs can still win when nothing else fits.
+AVOID_BIAS = -4.0
+
+
+def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
+    """Logit bias against each word's first token, mid-sentence.
+
+    A plain word is biased only where one token spells all of it (" nurses"),
+    in lower case and capitalised, so no shared piece suffers; a name
+    ("BrightGrid") is biased on its first piece, capitalised only.
+    """
+    bias: dict[int, float] = {}
+    for word in avoid_words:
+        is_name = word[:1].isupper()
+        for form in [f" {word}"] if is_name else [f" {word}", f" {word.capitalize()}"]:
+            tokens = llama.tokenize(form.encode(), add_bos=False, special=False)
+            if not tokens:
+                continue
+            piece = llama.detokenize(tokens[:1]).decode("utf-8", errors="ignore").strip()
+            if (is_name and len(piece) >= 4) or piece.lower() == word.lower():
+                bias[tokens[0]] = AVOID_BIAS
+    return bias
+
+
 class LocalBackend:
     """Runs a GGUF model in process; by default the verified embedded model.
 
@@ -128,6 +153,7 @@ class LocalBackend:
         loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
         grammar = self._grammar_for(request.schema)
         with loaded.lock:
+            bias = _word_bias(loaded.llama, request.avoid_words)
             try:
                 result = loaded.llama.create_chat_completion(
                     messages=request.messages,
@@ -135,6 +161,7 @@ class LocalBackend:
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,
                     seed=request.seed,
+                    logit_bias=bias or None,
                 )
             except ValueError as exc:
                 # llama-cpp-python raises ValueError when the prompt exceeds n_ctx.
