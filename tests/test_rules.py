@@ -394,3 +394,10 @@ def test_the_same_goal_under_another_verb_is_a_duplicate(profile, good_reply):
     good_reply["plan"]["goals"][2]["goal"] = f"Lead {body}"
     result = _verdict("goals-actionable", _subject(profile, good_reply))
     assert result.verdict == "fail" and "say the same thing" in result.evidence
+
+
+def test_an_answer_that_loops_fails(profile, good_reply):
+    """Seen from the embedded model: the same paragraph again until the tokens run out."""
+    looping = good_reply["answer"] + " " + good_reply["answer"].split(". ")[1] + "."
+    result = _verdict("answer-form", _subject(profile, dict(good_reply, answer=looping)))
+    assert result.verdict == "fail" and "twice" in result.evidence

@@ -19,6 +19,7 @@ from .errors import (
     ModelFileError,
 )
 from .generate import agenerate, generate
+from .lint import check_answer, parse_plan
 from .models import (
     DEFAULT_QUESTION,
     CandidateProfile,
@@ -57,6 +58,8 @@ __all__ = [
     "Usage",
     "__version__",
     "agenerate",
+    "check_answer",
     "generate",
+    "parse_plan",
     "resolve_settings",
 ]

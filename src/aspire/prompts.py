@@ -207,9 +207,17 @@ FORWARD_OPENINGS = ("I would like to", "I want to", "I see myself", "I hope to",
 # Any text up to the closing quote; JSON escapes are left out so the grammar's
 # output always parses.
 _FREE_TEXT = '[^"\\\\]+'
-# One line, one sentence: no full stop. Left free, a small model runs on and
-# pastes its whole answer into the aspiration.
-_ONE_LINE = '[^".\\\\\n]+'
+_WORD_CHARS = '[^ ".\\\\\n]+'
+
+
+def _words_up_to(limit: int) -> str:
+    """One line of at most ``limit`` words, no full stop. Left free, a small model
+    runs on and pastes its whole resume into the aspiration."""
+    return f"{_WORD_CHARS}( {_WORD_CHARS}){{0,{limit - 2}}}"
+
+
+ASPIRATION_WORDS = 18
+GOAL_WORDS = 14
 
 # The plan's rungs after getting hired, in the article's order: learn the
 # company's way, build a skill or credential, lead work that shows it, move
@@ -231,14 +239,26 @@ def _literal(text: str) -> str:
     return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
 
 
+# The answer's length in the grammar: at most this many words before the
+# company is named and after it. Unbounded, a 0.5B model that has run out of
+# things to say repeats its paragraphs until max_tokens cuts it off.
+ANSWER_WORDS_BEFORE_COMPANY = 110
+ANSWER_WORDS_AFTER_COMPANY = 90
+# A "word" of at most 30 characters: with the word count bounded, an unbounded
+# word lets the model glue phrases together without spaces.
+_ANSWER_WORD = '[^ "\\\\\n]{1,30}'
+
+
 def answer_opening(question: str, company: str | None = None) -> str:
-    """How the answer must begin ("In five years, I ..." for a five-year question)
-    and, given the company, that it names the company somewhere."""
+    """How the answer must begin ("In five years, I ..." for a five-year question) and,
+    given the company, that it names the company and stays about 200 words long."""
     horizon = question_horizon(question)
     opening = f"In {horizon}, I" if horizon else "(" + "|".join(FORWARD_OPENINGS) + ")"
     if company is None or '"' in company or "\\" in company:
         return f"^{opening} " + _FREE_TEXT + "$"
-    return f"^{opening} " + _FREE_TEXT + _literal(company) + '[^"\\\\]*$'
+    before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
+    after = f'[^ "\\\\\n]{{0,30}}( {_ANSWER_WORD}){{0,{ANSWER_WORDS_AFTER_COMPANY}}}'
+    return f"^{opening} {before}{_literal(company)}{after}$"
 
 
 _BULLET = "-*\u2022\u00b7\u2013\u2014#> \t"
@@ -275,8 +295,9 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     """
     schema: dict[str, Any] = _strip(GeneratedContent.model_json_schema())
     defs = schema["$defs"]
-    defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS, _ONE_LINE)
-    defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = _starts_with(ASPIRATION_VERBS, _ONE_LINE)
+    one_aspiration = _starts_with(ASPIRATION_VERBS, _words_up_to(ASPIRATION_WORDS))
+    defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = one_aspiration
+    defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = one_aspiration
     goal = defs.pop("Goal")
     if profile is not None:
         schema["properties"]["answer"]["pattern"] = answer_opening(profile.question, profile.company)
@@ -286,7 +307,7 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     rungs = []
     for openings in GOAL_LADDER:
         rung = copy.deepcopy(goal)
-        rung["properties"]["goal"]["pattern"] = _starts_with(openings, _ONE_LINE)
+        rung["properties"]["goal"]["pattern"] = _starts_with(openings, _words_up_to(GOAL_WORDS))
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema

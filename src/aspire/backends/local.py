@@ -146,7 +146,9 @@ class LocalBackend:
         key = json.dumps(schema, sort_keys=True)
         with self._grammars_lock:
             if key not in self._grammars:
-                self._grammars[key] = LlamaGrammar.from_json_schema(key, verbose=False)
+                # The grammar keeps the schema's property order (sorted keys would make the
+                # model write its answer before its plan, and a goal's support before the goal).
+                self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
             return self._grammars[key]
 
     def complete(self, request: ChatRequest) -> Completion:
