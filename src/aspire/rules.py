@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import text
+from . import lexicon, text
 from .models import DEFAULT_QUESTION, CandidateProfile, CheckResult, DraftContent, Plan
 
 # "about 60-200 words": a little slack either side so that a 58-word answer
@@ -94,28 +94,22 @@ def _no_plan(rule: str) -> CheckResult:
     return _skip(rule, "No plan given; this rule judges the Individual Development Plan.")
 
 
-_HIRE = re.compile(r"\b(hired|hire|join|joining)\b", re.IGNORECASE)
-
-
 def hire_first(s: Subject) -> CheckResult:
     rule = "hire-first"
     if s.plan is None:
         return _no_plan(rule)
     first = s.plan.goals[0].goal
     want = f'Make the first goal "Get hired by {s.company}".'
-    if not _HIRE.search(first):
+    if not lexicon.HIRE.search(first):
         return _fail(rule, f'The first goal is "{first}", not getting hired.', want)
     if not text.mentions(first, s.company):
         return _fail(rule, f'The first goal "{first}" does not name {s.company}.', want)
     return _pass(rule, f'First goal: "{first}".')
 
 
-_TITLE = re.compile(r"\b(?:promoted to|promotion to|become|step up to|move up to)\s+(?:an?\s+|the\s+)?(.+)$", re.I)
-
-
 def _ladder_inversions(goals: Sequence[str]) -> list[tuple[str, str]]:
     """Promotions out of order: "Senior Brand Manager" listed before "Brand Manager"."""
-    titles = [(g, m.group(1)) for g in goals if (m := _TITLE.search(g))]
+    titles = [(g, m.group(1)) for g in goals if (m := lexicon.TITLE.search(g))]
     inversions = []
     for i, (earlier, earlier_title) in enumerate(titles):
         for later, later_title in titles[i + 1 :]:
@@ -138,7 +132,7 @@ def chain_reaches_aspiration(s: Subject) -> CheckResult:
     elif not text.reaches(goals[-1], aspiration):
         problems.append(f'The last goal "{goals[-1]}" does not reach the aspiration "{aspiration}".')
         fixes.append("End the goals with the step that arrives at the aspiration.")
-    for later_hire in [g for g in goals[1:] if _HIRE.search(g) and text.mentions(g, s.company)]:
+    for later_hire in [g for g in goals[1:] if lexicon.HIRE.search(g) and text.mentions(g, s.company)]:
         problems.append(f'"{later_hire}" comes after other goals; getting hired is the first step.')
         fixes.append("Put getting hired first.")
     for earlier, later in _ladder_inversions(goals):
@@ -149,34 +143,17 @@ def chain_reaches_aspiration(s: Subject) -> CheckResult:
     return _pass(rule, f'{len(goals)} goals from "{goals[0]}" to "{goals[-1]}", which reaches the aspiration.')
 
 
-_SALARY = re.compile(
-    r"\b(salary|salaries|paycheck|pay rise|pay raise|a raise|bonus(es)?|money|income|compensation|"
-    r"six[- ]figures?|wealth|wealthy|rich|earn more|higher pay|well[- ]paid|pay grade|benefits package)\b"
-    r"|[$€£]\s?\d",
-    re.IGNORECASE,
-)
-_LOCATION = re.compile(
-    r"\b(relocat\w*|move to|moving to|live in|living in|work remotely|remote work|work from home|"
-    r"transfer to (the )?\w+ office|abroad|overseas|corner office)\b",
-    re.IGNORECASE,
-)
-_COMPANY_AS_GOAL = re.compile(
-    r"\b(get hired|be hired|getting hired|land (a|the) job|join|work (at|for)|stay (at|with)|be employed)\b",
-    re.IGNORECASE,
-)
-
-
 def aspiration_not_salary_location_company(s: Subject) -> CheckResult:
     rule = "aspiration-not-salary-location-company"
     if s.plan is None:
         return _no_plan(rule)
     aspiration = s.plan.aspiration
     problems = []
-    if match := _SALARY.search(aspiration):
+    if match := lexicon.SALARY.search(aspiration):
         problems.append(f'The aspiration "{aspiration}" is about pay ("{match.group(0)}").')
-    if match := _LOCATION.search(aspiration):
+    if match := lexicon.LOCATION.search(aspiration):
         problems.append(f'The aspiration "{aspiration}" is about a place ("{match.group(0)}").')
-    if _COMPANY_AS_GOAL.search(aspiration) or text.normalise(aspiration) == text.normalise(s.company):
+    if lexicon.COMPANY_AS_GOAL.search(aspiration) or text.normalise(aspiration) == text.normalise(s.company):
         problems.append(f'The aspiration "{aspiration}" is the company itself.')
     if problems:
         return _fail(
@@ -188,27 +165,15 @@ def aspiration_not_salary_location_company(s: Subject) -> CheckResult:
     return _pass(rule, f'"{aspiration}" is a career destination, not pay, a place or the company.')
 
 
-_TODO_OPENINGS = re.compile(
-    r"^(to\s+)?(learn|study|complete|finish|attend|apply|pass|read|take|shadow|get hired|join|start|begin|"
-    r"practi[cs]e|research|sign up|enrol+|meet|onboard|settle in|get to know|prepare|find)\b",
-    re.IGNORECASE,
-)
-_SHORT_HORIZON = re.compile(
-    r"\b(this (week|month|quarter|year)|next (week|month|quarter)|first (\d+|ninety|thirty|sixty) days|"
-    r"(in|within) (a|\d+|" + "|".join(text.NUMBER_WORDS[1:]) + r") (weeks?|months?))\b",
-    re.IGNORECASE,
-)
-
-
 def aspiration_long_term(s: Subject) -> CheckResult:
     rule = "aspiration-long-term"
     if s.plan is None:
         return _no_plan(rule)
     aspiration = s.plan.aspiration
     problems = []
-    if match := _TODO_OPENINGS.search(aspiration):
+    if match := lexicon.TODO_OPENINGS.search(aspiration):
         problems.append(f'"{aspiration}" opens with "{match.group(0)}", a first step or a to-do.')
-    if match := _SHORT_HORIZON.search(aspiration):
+    if match := lexicon.SHORT_HORIZON.search(aspiration):
         problems.append(f'"{aspiration}" is set "{match.group(0)}", a short-term horizon.')
     early = [g.goal for g in s.plan.goals[:-1]]
     for goal in early:
@@ -263,24 +228,6 @@ def _near_duplicates(goals: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-ACTION_VERBS = frozenset(
-    """learn master lead earn win get build mentor launch complete present become design take run grow improve
-    train deliver open manage coach expand create develop suggest identify gain start own represent publish
-    teach reduce increase achieve pass study shadow introduce streamline move step found precept join apply
-    secure land obtain finish write organise organize plan establish implement automate migrate ship close
-    sign recruit hire negotiate certify qualify complete attend volunteer propose pitch research analyse
-    analyze audit redesign standardise standardize speak host serve support oversee direct head supervise
-    coordinate grow transition qualify contribute partner collaborate set drive raise cut save double triple
-    document map pilot test measure enroll enrol adopt apply conduct facilitate""".split()
-)
-_VAGUE_GOALS = re.compile(
-    r"^(to\s+)?(work hard(er)?|do (my|your) best|be (successful|happy|better|great|the best)|succeed|"
-    r"grow as a (person|professional)|improve (myself|yourself)|keep learning|gain experience|"
-    r"get better|be a team player)\W*$",
-    re.IGNORECASE,
-)
-
-
 def goals_actionable(s: Subject) -> CheckResult:
     rule = "goals-actionable"
     if s.plan is None:
@@ -292,10 +239,10 @@ def goals_actionable(s: Subject) -> CheckResult:
         fixes.append(f"Write {MIN_GOALS} to {MAX_GOALS} goals, counting getting hired.")
     for goal in goals:
         first = (text.words(goal.removeprefix("To ").removeprefix("to ")) or [""])[0]
-        if _VAGUE_GOALS.search(goal.strip()):
+        if lexicon.VAGUE_GOALS.search(goal.strip()):
             problems.append(f'"{goal}" is not a concrete action.')
             fixes.append("Name the promotion, project, client win, credential or skill instead.")
-        elif first not in ACTION_VERBS:
+        elif first not in lexicon.ACTION_VERBS:
             problems.append(f'"{goal}" does not start with an action.')
             fixes.append('Start every goal with a verb ("Lead", "Earn", "Get promoted to").')
         elif len(text.words(goal)) > 25:
@@ -343,14 +290,6 @@ def career_relevant(s: Subject) -> CheckResult:
     )
 
 
-_AID_WORDS = re.compile(
-    r"\b(help|helps|support|supports|train|training|mentor\w*|coach\w*|program\w*|opportunit\w*|"
-    r"give|gives|offer|offers|guidance|resources|teach\w*|develop\w*|invest\w*|grow|growth|learn|"
-    r"culture|team|teams|path|paths)\b",
-    re.IGNORECASE,
-)
-
-
 def company_aids(s: Subject) -> CheckResult:
     rule = "company-aids"
     problems, fixes = [], []
@@ -373,7 +312,7 @@ def company_aids(s: Subject) -> CheckResult:
             sentence
             for sentence in text.sentences(s.answer)
             if (text.mentions(sentence, s.company) or re.search(r"\b(your|the) (company|team)\b", sentence, re.I))
-            and _AID_WORDS.search(sentence)
+            and lexicon.AID_WORDS.search(sentence)
         ]
         if not aid:
             problems.append(f"The answer does not say how {s.company} would aid your growth.")
@@ -382,14 +321,6 @@ def company_aids(s: Subject) -> CheckResult:
     if problems:
         return _fail(rule, " ".join(problems), " ".join(fixes))
     return _pass(rule, evidence)
-
-
-_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
-_FORWARD = re.compile(
-    r"\b(would like|want|wants|see myself|hope|aspire|aim|plan|goal|will|envision|intend|looking to|"
-    r"next|future|years?|grow into|work toward|eventually)\b",
-    re.IGNORECASE,
-)
 
 
 def answer_form(s: Subject) -> CheckResult:
@@ -402,10 +333,10 @@ def answer_form(s: Subject) -> CheckResult:
     elif count > ANSWER_MAX_WORDS:
         problems.append(f"The answer has {count} words.")
         fixes.append("Cut it to 200 words or fewer.")
-    if not _FIRST_PERSON.search(s.answer):
+    if not lexicon.FIRST_PERSON.search(s.answer):
         problems.append("The answer is not in the first person.")
         fixes.append('Write it as the candidate speaking ("I", "my").')
-    if not _FORWARD.search(s.answer):
+    if not lexicon.FORWARD.search(s.answer):
         problems.append("The answer does not look ahead.")
         fixes.append("Say where you want your career to go.")
     said: set[str] = set()
@@ -425,13 +356,6 @@ def answer_form(s: Subject) -> CheckResult:
     return _pass(rule, f"First person, {count} words, looks ahead as the question asks.")
 
 
-# Mid-sentence capitalised words that are not names of anything the candidate did.
-_COMMON_CAPITALS = frozenset(
-    """i i'm i've i'd i'll english monday tuesday wednesday thursday friday saturday sunday january february
-    march april may june july august september october november december""".split()
-)
-
-
 def _unsupported_names(claim: str, known: frozenset[str]) -> list[str]:
     found = []
     for sentence in text.sentences(claim):
@@ -440,16 +364,11 @@ def _unsupported_names(claim: str, known: frozenset[str]) -> list[str]:
             word = token.strip("\"'()[],.;:!?\u201c\u201d\u2019")
             if len(word) < 2 or not word[0].isupper():
                 continue
-            if word.lower().removesuffix("'s").removesuffix("\u2019s") in _COMMON_CAPITALS:
+            if word.lower().removesuffix("'s").removesuffix("\u2019s") in lexicon.COMMON_CAPITALS:
                 continue
             if text.stem(word) not in known:
                 found.append(word)
     return found
-
-
-_YEARS_OF_EXPERIENCE = re.compile(
-    r"\b(\d+|" + "|".join(text.NUMBER_WORDS[1:]) + r"|a dozen|dozens of)\+?\s+years?\s+of\b", re.IGNORECASE
-)
 
 
 def grounded(s: Subject) -> CheckResult:
@@ -471,7 +390,7 @@ def grounded(s: Subject) -> CheckResult:
     for where, claim in claims:
         invented = [n for n in text.numbers(claim) if n not in known_numbers]
         invented += _unsupported_names(claim, known)
-        for match in _YEARS_OF_EXPERIENCE.finditer(claim):
+        for match in lexicon.YEARS_OF_EXPERIENCE.finditer(claim):
             if not re.search(re.escape(match.group(1)), inputs, re.IGNORECASE) and not re.search(
                 text.same_horizon(match.group(1)), inputs, re.IGNORECASE
             ):
@@ -493,31 +412,13 @@ def grounded(s: Subject) -> CheckResult:
     return _pass(rule, "Every employer, credential and number mentioned about the candidate is in the inputs.")
 
 
-_TEMPLATE_MARKERS = re.compile(
-    r"(self_assessment|growth_areas|company_support|\bjson\b|</?resume>|</?job_description>|"
-    r"\bthe candidate\b|candidate's|target company:|interview question:|role applied for:|as an ai\b|"
-    r"language model|career coach|<\|im_(start|end)\|>|\[/?inst\])",
-    re.IGNORECASE,
-)
-_INJECTION = re.compile(
-    r"(ignore|disregard|forget|override)\b[^\n]{0,60}\b(instructions?|prompts?|rules|above)|"
-    r"^\s*(system|assistant)\s*:|<\|im_start\|>|\[inst\]|new instructions?",
-    re.IGNORECASE | re.MULTILINE,
-)
-_PAYLOAD = re.compile(
-    r"[\"\u201c']([^\"\u201d'\n]{3,80})[\"\u201d']|\b(?:say|write|respond with|reply with|output|include)\s+"
-    r"(?:the (?:word|phrase|words)\s+)?([A-Za-z][\w ]{2,40}?)(?:[.,;!\n]|$)",
-    re.IGNORECASE,
-)
-
-
 def _injected_payloads(resume: str) -> list[str]:
     payloads = []
     for line in resume.splitlines():
-        if _INJECTION.search(line):
-            for match in _PAYLOAD.finditer(line):
+        if lexicon.INJECTION.search(line):
+            for match in lexicon.PAYLOAD.finditer(line):
                 payload = (match.group(1) or match.group(2) or "").strip()
-                if payload and not _INJECTION.search(payload):
+                if payload and not lexicon.INJECTION.search(payload):
                     payloads.append(payload)
     return payloads
 
@@ -529,7 +430,7 @@ def no_prompt_echo(s: Subject) -> CheckResult:
         outputs += [("aspiration", s.plan.aspiration)] + [("goal", g) for g in s.later_goals]
     problems = []
     for where, output in outputs:
-        if match := _TEMPLATE_MARKERS.search(output):
+        if match := lexicon.TEMPLATE_MARKERS.search(output):
             problems.append(f'The {where} contains prompt text ("{match.group(0)}").')
     candidate_stems = text.stems(s.inputs)
     whole = " ".join(o for _, o in outputs)
@@ -561,24 +462,6 @@ def no_prompt_echo(s: Subject) -> CheckResult:
     return _pass(rule, "No instructions, template text or example wording copied into the output.")
 
 
-_LEAVING = re.compile(
-    r"\b(leave (the company|after|within|in a)|move on|moving on|stepping[- ]stone|a year or two|"
-    r"start my own (business|company|firm|agency|practice)|open my own|my own (business|company)|"
-    r"(go|going) back to school full[- ]time|until i find|switch careers|change careers|retire early)\b",
-    re.IGNORECASE,
-)
-_INTERVIEWERS_JOB = re.compile(
-    r"\b(your (job|position|role|seat|chair)|replace you|take over (from )?you|be your boss|"
-    r"the interviewer's (job|role)|sitting where you are)\b",
-    re.IGNORECASE,
-)
-_UNRELATED_FIELDS = re.compile(
-    r"\b(actor|actress|acting career|musician|rock star|professional athlete|pro athlete|influencer|"
-    r"youtuber|politician|novelist|pilot|astronaut|movie star|film star|celebrity)\b",
-    re.IGNORECASE,
-)
-
-
 def no_red_flags(s: Subject) -> CheckResult:
     rule = "no-red-flags"
     said = [("answer", s.answer)]
@@ -587,13 +470,13 @@ def no_red_flags(s: Subject) -> CheckResult:
     problems = []
     for where, words_said in said:
         for label, pattern in (
-            ("salary talk", _SALARY),
-            ("leaving soon", _LEAVING),
-            ("the interviewer's job", _INTERVIEWERS_JOB),
+            ("salary talk", lexicon.SALARY),
+            ("leaving soon", lexicon.LEAVING),
+            ("the interviewer's job", lexicon.INTERVIEWERS_JOB),
         ):
             if match := pattern.search(words_said):
                 problems.append(f'The {where} talks about {label} ("{match.group(0)}").')
-        if (match := _UNRELATED_FIELDS.search(words_said)) and not re.search(
+        if (match := lexicon.UNRELATED_FIELDS.search(words_said)) and not re.search(
             re.escape(match.group(0)), s.inputs, re.IGNORECASE
         ):
             problems.append(f'The {where} points to an unrelated field ("{match.group(0)}").')

@@ -1,0 +1,126 @@
+"""The words and patterns the rule checks look for, kept apart from the rules' logic.
+
+Each list is what one article rule means in practice; extend a list rather than
+a rule when a new phrasing turns up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import NUMBER_WORDS
+
+HIRE = re.compile(r"\b(hired|hire|join|joining)\b", re.IGNORECASE)
+
+TITLE = re.compile(r"\b(?:promoted to|promotion to|become|step up to|move up to)\s+(?:an?\s+|the\s+)?(.+)$", re.I)
+
+SALARY = re.compile(
+    r"\b(salary|salaries|paycheck|pay rise|pay raise|a raise|bonus(es)?|money|income|compensation|"
+    r"six[- ]figures?|wealth|wealthy|rich|earn more|higher pay|well[- ]paid|pay grade|benefits package)\b"
+    r"|[$€£]\s?\d",
+    re.IGNORECASE,
+)
+
+LOCATION = re.compile(
+    r"\b(relocat\w*|move to|moving to|live in|living in|work remotely|remote work|work from home|"
+    r"transfer to (the )?\w+ office|abroad|overseas|corner office)\b",
+    re.IGNORECASE,
+)
+
+COMPANY_AS_GOAL = re.compile(
+    r"\b(get hired|be hired|getting hired|land (a|the) job|join|work (at|for)|stay (at|with)|be employed)\b",
+    re.IGNORECASE,
+)
+
+TODO_OPENINGS = re.compile(
+    r"^(to\s+)?(learn|study|complete|finish|attend|apply|pass|read|take|shadow|get hired|join|start|begin|"
+    r"practi[cs]e|research|sign up|enrol+|meet|onboard|settle in|get to know|prepare|find)\b",
+    re.IGNORECASE,
+)
+
+SHORT_HORIZON = re.compile(
+    r"\b(this (week|month|quarter|year)|next (week|month|quarter)|first (\d+|ninety|thirty|sixty) days|"
+    r"(in|within) (a|\d+|" + "|".join(NUMBER_WORDS[1:]) + r") (weeks?|months?))\b",
+    re.IGNORECASE,
+)
+
+ACTION_VERBS = frozenset(
+    """learn master lead earn win get build mentor launch complete present become design take run grow improve
+    train deliver open manage coach expand create develop suggest identify gain start own represent publish
+    teach reduce increase achieve pass study shadow introduce streamline move step found precept join apply
+    secure land obtain finish write organise organize plan establish implement automate migrate ship close
+    sign recruit hire negotiate certify qualify complete attend volunteer propose pitch research analyse
+    analyze audit redesign standardise standardize speak host serve support oversee direct head supervise
+    coordinate grow transition qualify contribute partner collaborate set drive raise cut save double triple
+    document map pilot test measure enroll enrol adopt apply conduct facilitate""".split()
+)
+
+VAGUE_GOALS = re.compile(
+    r"^(to\s+)?(work hard(er)?|do (my|your) best|be (successful|happy|better|great|the best)|succeed|"
+    r"grow as a (person|professional)|improve (myself|yourself)|keep learning|gain experience|"
+    r"get better|be a team player)\W*$",
+    re.IGNORECASE,
+)
+
+AID_WORDS = re.compile(
+    r"\b(help|helps|support|supports|train|training|mentor\w*|coach\w*|program\w*|opportunit\w*|"
+    r"give|gives|offer|offers|guidance|resources|teach\w*|develop\w*|invest\w*|grow|growth|learn|"
+    r"culture|team|teams|path|paths)\b",
+    re.IGNORECASE,
+)
+
+FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
+
+FORWARD = re.compile(
+    r"\b(would like|want|wants|see myself|hope|aspire|aim|plan|goal|will|envision|intend|looking to|"
+    r"next|future|years?|grow into|work toward|eventually)\b",
+    re.IGNORECASE,
+)
+
+# Mid-sentence capitalised words that are not names of anything the candidate did.
+COMMON_CAPITALS = frozenset(
+    """i i'm i've i'd i'll english monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december""".split()
+)
+
+YEARS_OF_EXPERIENCE = re.compile(
+    r"\b(\d+|" + "|".join(NUMBER_WORDS[1:]) + r"|a dozen|dozens of)\+?\s+years?\s+of\b", re.IGNORECASE
+)
+
+TEMPLATE_MARKERS = re.compile(
+    r"(self_assessment|growth_areas|company_support|\bjson\b|</?resume>|</?job_description>|"
+    r"\bthe candidate\b|candidate's|target company:|interview question:|role applied for:|as an ai\b|"
+    r"language model|career coach|<\|im_(start|end)\|>|\[/?inst\])",
+    re.IGNORECASE,
+)
+
+INJECTION = re.compile(
+    r"(ignore|disregard|forget|override)\b[^\n]{0,60}\b(instructions?|prompts?|rules|above)|"
+    r"^\s*(system|assistant)\s*:|<\|im_start\|>|\[inst\]|new instructions?",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+PAYLOAD = re.compile(
+    r"[\"\u201c']([^\"\u201d'\n]{3,80})[\"\u201d']|\b(?:say|write|respond with|reply with|output|include)\s+"
+    r"(?:the (?:word|phrase|words)\s+)?([A-Za-z][\w ]{2,40}?)(?:[.,;!\n]|$)",
+    re.IGNORECASE,
+)
+
+LEAVING = re.compile(
+    r"\b(leave (the company|after|within|in a)|move on|moving on|stepping[- ]stone|a year or two|"
+    r"start my own (business|company|firm|agency|practice)|open my own|my own (business|company)|"
+    r"(go|going) back to school full[- ]time|until i find|switch careers|change careers|retire early)\b",
+    re.IGNORECASE,
+)
+
+INTERVIEWERS_JOB = re.compile(
+    r"\b(your (job|position|role|seat|chair)|replace you|take over (from )?you|be your boss|"
+    r"the interviewer's (job|role)|sitting where you are)\b",
+    re.IGNORECASE,
+)
+
+UNRELATED_FIELDS = re.compile(
+    r"\b(actor|actress|acting career|musician|rock star|professional athlete|pro athlete|influencer|"
+    r"youtuber|politician|novelist|pilot|astronaut|movie star|film star|celebrity)\b",
+    re.IGNORECASE,
+)
