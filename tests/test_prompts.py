@@ -138,3 +138,11 @@ def test_answer_opening_follows_the_question():
     assert prompts.answer_opening("Where do you see yourself in five years?").startswith("^In five years, I ")
     assert prompts.answer_opening("Where will you be in 10 years?").startswith("^In 10 years, I ")
     assert prompts.answer_opening("What are your career aspirations?").startswith("^(I would like to|")
+
+
+def test_avoid_words_are_the_examples_specifics_the_candidate_never_used(profile):
+    words = prompts.avoid_words(profile)
+    assert {"nurses", "electrician", "crews", "BrightGrid", "Riverside"} <= set(words)
+    assert not {"store", "inventory", "employees", "Target", "manager"} & set(words)
+    nurse = profile.model_copy(update={"resume": profile.resume + "\nNurse aide, weekend shifts, county hospital"})
+    assert "nurse" not in prompts.avoid_words(nurse) and "hospital" not in prompts.avoid_words(nurse)

@@ -145,6 +145,19 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
                 and text.stem(word) not in own
             ):
                 found[word] = None
+        # Words the example's answer brings in from nowhere ("field hours", "bedside"):
+        # copied, they turn into nonsense in another trade.
+        system = text.stems(render("system.j2"))
+        for word in text.content_words(written):
+            if (
+                len(word) >= 5
+                and word.isalpha()
+                and word not in text.GENERIC_CAREER_WORDS
+                and word not in text.EVERYDAY_WORDS
+                and text.stem(word) not in system
+                and text.stem(word) not in own
+            ):
+                found[word] = None
         for name in sorted(text.proper_names(written)):
             if text.stem(name) not in own:
                 found[name] = None

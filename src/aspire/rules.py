@@ -339,14 +339,14 @@ def answer_form(s: Subject) -> CheckResult:
     if not lexicon.FORWARD.search(s.answer):
         problems.append("The answer does not look ahead.")
         fixes.append("Say where you want your career to go.")
-    said: set[str] = set()
+    said: list[list[str]] = []
     for sentence in text.sentences(s.answer):
-        key = text.normalise(sentence)
-        if len(key.split()) >= 4 and key in said:
+        bag = text.content_words(sentence)
+        if len(bag) >= 4 and any(_jaccard(bag, earlier) >= 0.7 for earlier in said):
             problems.append(f'The answer says "{_clip(sentence, 60)}" twice.')
             fixes.append("Say each thing once.")
             break
-        said.add(key)
+        said.append(bag)
     horizon = text.horizon_match(s.question)
     if horizon and not re.search(text.same_horizon(horizon.group(1)), s.answer, re.IGNORECASE):
         problems.append(f'The question asks about "{horizon.group(0)}" and the answer never says it.')

@@ -37,6 +37,13 @@ GENERIC_CAREER_WORDS = frozenset(
     set turn shape guide guiding mentor mentoring train training coach coaching""".split()
 )
 
+# Plain words that happen to sit in the worked examples; they carry no one
+# trade's content, so copying them is harmless.
+EVERYDAY_WORDS = frozenset(
+    """enjoy parts today large general program programs practices teaching safety standards raises first
+    then most every dependable""".split()
+)
+
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 _SUFFIXES = (
