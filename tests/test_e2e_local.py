@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -12,8 +13,10 @@ import pytest
 
 from aspire import ChatRequest, Draft
 from aspire.backends.local import LocalBackend
+from aspire.embedded_model import ensure_embedded_model
+from aspire.rules import RULES
 
-from .conftest import EXAMPLE_RESUMES
+from .conftest import EXAMPLE_RESUMES, REPO
 
 pytestmark = pytest.mark.slow
 
@@ -53,13 +56,7 @@ def test_readme_draft_command_as_json():
     assert 3 <= len(draft.plan.goals) <= 10
     assert 1 <= draft.attempts <= 3
     assert len(draft.answer.split()) >= 20
-    assert {c.rule for c in draft.checks} == {
-        "hire-first",
-        "aspiration-not-salary-location-company",
-        "goals-actionable",
-        "company-aids",
-        "answer-form",
-    }
+    assert [c.rule for c in draft.checks] == list(RULES)
 
 
 def test_human_output_for_a_question_variant():
@@ -81,6 +78,25 @@ def test_human_output_for_a_question_variant():
     assert "1. Get hired by Morgan Stanley [hire]" in out
     assert "→ Aspiration:" in out and "CHECKS (" in out
     assert "local · qwen2.5-coder-0.5b-instruct-q4_k_m" in out
+
+
+def test_eval_on_the_embedded_model_then_a_rerun_calls_no_model(tmp_path):
+    """The README's eval command on one repo case; the second run is served from the reply cache."""
+    case = REPO / "evals" / "cases" / "trades_01_plumber.yaml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_BACKEND"))}
+    env["ASPIRE_CACHE_DIR"] = str(tmp_path / "cache")
+    # The embedded model itself stays where the other tests already assembled it.
+    env["ASPIRE_LOCAL_MODEL"] = str(ensure_embedded_model())
+    command = [sys.executable, "-m", "aspire", "eval", str(case), "--max-attempts", "1", "--backend", "local"]
+    first = subprocess.run([*command, "--out", str(tmp_path / "a")], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 model calls" in first.stdout
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["cases"] == 1 and summary["errors"] == 0 and set(summary["rules"]) == set(RULES)
+    assert (tmp_path / "a" / "report.html").read_text().startswith("<!doctype html>")
+    again = subprocess.run([*command, "--out", str(tmp_path / "b")], capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 model calls, 1 cache hits" in again.stdout
 
 
 def test_fixed_seed_is_deterministic():

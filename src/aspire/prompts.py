@@ -208,11 +208,10 @@ GOAL_VERBS = (
     "Start Own Represent Publish Teach Reduce Increase Achieve Pass Study Shadow Introduce "
     "Streamline Move Step Found Precept"
 ).split()
-ASPIRATION_VERBS = (
-    "Become Lead Build Grow Run Shape Create Design Help Enhance Own Direct Head Open Launch "
-    "Advance Master Manage Develop Drive Guide Serve Make Bring Use Turn Set Found Teach Mentor "
-    "Transform Improve Champion Deliver Pioneer"
-).split()
+# An aspiration is who the candidate wants to become. Allowed to open with any
+# action verb, the 0.5B model picked one of its own middle rungs ("Manage
+# visitor check-ins…") as the aspiration.
+ASPIRATION_OPENINGS = ("Become",)
 # Without a time frame in the question, the answer still opens looking ahead
 # (the article's own answer starts "I would like to"); free, the model recites
 # the resume in the present tense instead.
@@ -257,6 +256,9 @@ def _literal(text: str) -> str:
 # things to say repeats its paragraphs until max_tokens cuts it off.
 ANSWER_WORDS_BEFORE_COMPANY = 110
 ANSWER_WORDS_AFTER_COMPANY = 90
+# ...and at least this many after it, so the answer reaches about 60 words and
+# says what comes next, not only where the candidate wants to work.
+ANSWER_MIN_WORDS_AFTER_COMPANY = 25
 # A "word" of at most 30 characters: with the word count bounded, an unbounded
 # word lets the model glue phrases together without spaces.
 _ANSWER_WORD = '[^ "\\\\\n]{1,30}'
@@ -270,7 +272,7 @@ def answer_opening(question: str, company: str | None = None) -> str:
     if company is None or '"' in company or "\\" in company:
         return f"^{opening} " + _FREE_TEXT + "$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
-    after = f'[^ "\\\\\n]{{0,30}}( {_ANSWER_WORD}){{0,{ANSWER_WORDS_AFTER_COMPANY}}}'
+    after = f'[^ "\\\\\n]{{0,30}}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}'
     return f"^{opening} {before}{_literal(company)}{after}$"
 
 
@@ -308,7 +310,7 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     """
     schema: dict[str, Any] = _strip(GeneratedContent.model_json_schema())
     defs = schema["$defs"]
-    one_aspiration = _starts_with(ASPIRATION_VERBS, _words_up_to(ASPIRATION_WORDS))
+    one_aspiration = _starts_with(ASPIRATION_OPENINGS, _words_up_to(ASPIRATION_WORDS))
     defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = one_aspiration
     defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = one_aspiration
     goal = defs.pop("Goal")

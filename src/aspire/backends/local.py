@@ -76,7 +76,7 @@ REPEAT_PENALTY = 1.1
 
 # Strong enough that the model picks its own words, not a ban: a word the
 # candidate truly needs can still win when nothing else fits.
-AVOID_BIAS = -4.0
+AVOID_BIAS = -8.0
 
 
 def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
