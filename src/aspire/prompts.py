@@ -22,6 +22,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import text
+from .lexicon import INJECTION
 from .backends.base import Message
 from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
 from .text import question_horizon
@@ -290,7 +291,8 @@ def evidence_options(profile: CandidateProfile) -> list[str]:
     for source in (profile.resume, profile.job_description or ""):
         for raw in source.splitlines():
             line = raw.strip().lstrip(_BULLET).strip().strip("*_ ").strip()
-            if len(line.split()) >= 2 and len(line) <= 200:
+            # A line that talks to the model is not evidence about the candidate.
+            if len(line.split()) >= 2 and len(line) <= 200 and not INJECTION.search(line):
                 options.append(line)
     options += [f"Skills: {skill}" for skill in profile.skills]
     if profile.role:
