@@ -401,3 +401,19 @@ def test_an_answer_that_loops_fails(profile, good_reply):
     looping = good_reply["answer"] + " " + good_reply["answer"].split(". ")[1] + "."
     result = _verdict("answer-form", _subject(profile, dict(good_reply, answer=looping)))
     assert result.verdict == "fail" and "twice" in result.evidence
+
+
+@pytest.mark.parametrize("garble", ["andbebecomingthelegalsupportassistant", "管理和customer关系"])
+def test_garbled_words_fail_the_answer_and_goals(profile, good_reply, garble):
+    """Seen from the embedded model: words glued together, or a slide into Chinese."""
+    answer = good_reply["answer"] + f" I also want {garble} soon."
+    result = _verdict("answer-form", _subject(profile, dict(good_reply, answer=answer)))
+    assert result.verdict == "fail" and "garbled" in result.evidence
+    good_reply["plan"]["goals"][1]["goal"] = f"Lead the {garble} project"
+    assert _verdict("goals-actionable", _subject(profile, good_reply)).verdict == "fail"
+
+
+def test_scripts_the_candidate_uses_are_not_garbled(profile, good_reply):
+    chinese = profile.model_copy(update={"resume": profile.resume + "\nLanguages: 普通话 (Mandarin)"})
+    answer = good_reply["answer"] + " I would serve customers in 普通话 as well."
+    assert _verdict("answer-form", _subject(chinese, dict(good_reply, answer=answer))).verdict == "pass"

@@ -22,8 +22,8 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import text
-from .lexicon import INJECTION
 from .backends.base import Message
+from .lexicon import INJECTION
 from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
 from .text import question_horizon
 
@@ -220,7 +220,10 @@ FORWARD_OPENINGS = ("I would like to", "I want to", "I see myself", "I hope to",
 # Any text up to the closing quote; JSON escapes are left out so the grammar's
 # output always parses.
 _FREE_TEXT = '[^"\\\\]+'
-_WORD_CHARS = '[^ ".\\\\\n]+'
+# Words of at most 24 characters: with the number of words bounded, a longer
+# "word" is the model gluing its remaining phrase together without spaces.
+MAX_WORD_CHARS = 24
+_WORD_CHARS = '[^ ".\\\\\n]{1,24}'
 
 
 def _words_up_to(limit: int) -> str:
@@ -260,9 +263,7 @@ ANSWER_WORDS_AFTER_COMPANY = 90
 # ...and at least this many after it, so the answer reaches about 60 words and
 # says what comes next, not only where the candidate wants to work.
 ANSWER_MIN_WORDS_AFTER_COMPANY = 25
-# A "word" of at most 30 characters: with the word count bounded, an unbounded
-# word lets the model glue phrases together without spaces.
-_ANSWER_WORD = '[^ "\\\\\n]{1,30}'
+_ANSWER_WORD = '[^ "\\\\\n]{1,24}'
 
 
 def answer_opening(question: str, company: str | None = None) -> str:
@@ -273,7 +274,7 @@ def answer_opening(question: str, company: str | None = None) -> str:
     if company is None or '"' in company or "\\" in company:
         return f"^{opening} " + _FREE_TEXT + "$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
-    after = f'[^ "\\\\\n]{{0,30}}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}'
+    after = f'[^ "\\\\\n]{{0,24}}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}'
     return f"^{opening} {before}{_literal(company)}{after}$"
 
 

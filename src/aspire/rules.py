@@ -182,6 +182,8 @@ def aspiration_long_term(s: Subject) -> CheckResult:
             break
     if len(text.content_words(aspiration)) < 2:
         problems.append(f'"{aspiration}" is too thin to be a destination.')
+    if broken := text.garbled(aspiration, s.inputs):
+        problems.append(f'"{_clip(aspiration)}" has garbled words: {", ".join(_clip(w, 40) for w in broken[:3])}.')
     if len(text.words(aspiration)) > ASPIRATION_MAX_WORDS:
         problems.append(
             f"The aspiration runs to {len(text.words(aspiration))} words; a destination fits in one line "
@@ -248,6 +250,10 @@ def goals_actionable(s: Subject) -> CheckResult:
         elif len(text.words(goal)) > 25:
             problems.append(f'"{goal}" is {len(text.words(goal))} words long.')
             fixes.append("Keep each goal to one short action.")
+    for goal in goals:
+        if broken := text.garbled(goal, s.inputs):
+            problems.append(f'"{_clip(goal)}" has garbled words: {", ".join(_clip(w, 40) for w in broken[:3])}.')
+            fixes.append("Write plain words separated by spaces.")
     for first_goal, second_goal in _near_duplicates(goals):
         problems.append(f'"{first_goal}" and "{second_goal}" say the same thing.')
         fixes.append("Merge repeated goals or make each one a different step.")
@@ -339,6 +345,9 @@ def answer_form(s: Subject) -> CheckResult:
     if not lexicon.FORWARD.search(s.answer):
         problems.append("The answer does not look ahead.")
         fixes.append("Say where you want your career to go.")
+    if broken := text.garbled(s.answer, s.inputs):
+        problems.append(f"The answer has garbled words: {', '.join(_clip(w, 40) for w in broken[:3])}.")
+        fixes.append("Write plain words separated by spaces, in the language of the resume.")
     said: list[list[str]] = []
     for sentence in text.sentences(s.answer):
         bag = text.content_words(sentence)

@@ -8,6 +8,7 @@ suffix-stripping stemmer and n-gram overlap.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[\w'\u2019-]+", re.UNICODE)  # \u2019: the typographic apostrophe
@@ -216,4 +217,25 @@ def proper_names(value: str) -> set[str]:
                 and word.lower() not in lower_case
             ):
                 found.add(word)
+    return found
+
+
+_FOREIGN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+LONGEST_WORD = 24
+
+
+def garbled(value: str, inputs: str) -> list[str]:
+    """Tokens no one would say: words glued together past 24 letters, or a script
+    (Chinese, Japanese, Korean) that the inputs never use. Small models slip into both."""
+    known = set(inputs.split())
+    foreign = {
+        ch
+        for ch in value
+        if ch.isalpha() and ch not in inputs and unicodedata.name(ch, "").startswith(_FOREIGN_SCRIPTS)
+    }
+    found = []
+    for token in value.split():
+        word = token.strip("\"'()[],.;:!?\u201c\u201d")
+        if (len(word) > LONGEST_WORD and word not in known) or any(ch in foreign for ch in word):
+            found.append(word)
     return found
