@@ -417,3 +417,14 @@ def test_scripts_the_candidate_uses_are_not_garbled(profile, good_reply):
     chinese = profile.model_copy(update={"resume": profile.resume + "\nLanguages: 普通话 (Mandarin)"})
     answer = good_reply["answer"] + " I would serve customers in 普通话 as well."
     assert _verdict("answer-form", _subject(chinese, dict(good_reply, answer=answer))).verdict == "pass"
+
+
+def test_a_planned_credential_claimed_as_done_is_invented(profile, good_reply):
+    """Seen from the embedded model: the plan's "Earn a … certification" retold as already earned."""
+    answer = good_reply["answer"] + " I have earned a visual merchandising certification."
+    result = _verdict("grounded", _subject(profile, dict(good_reply, answer=answer)))
+    assert result.verdict == "fail" and "visual merchandising certification" in result.evidence
+    planned = good_reply["answer"] + " I want to earn a visual merchandising certification."
+    assert _verdict("grounded", _subject(profile, dict(good_reply, answer=planned))).verdict == "pass"
+    held = good_reply["answer"] + " I earned my business administration degree."
+    assert _verdict("grounded", _subject(profile, dict(good_reply, answer=held))).verdict == "pass"

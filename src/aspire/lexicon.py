@@ -124,3 +124,11 @@ UNRELATED_FIELDS = re.compile(
     r"youtuber|politician|novelist|pilot|astronaut|movie star|film star|celebrity)\b",
     re.IGNORECASE,
 )
+
+# "I earned a front-desk lead certification": a credential claimed as done.
+CREDENTIAL_CLAIM = re.compile(
+    r"\bI(?: have|'ve|\u2019ve)? (?:earned|completed|obtained|received|gained|hold|passed|got) "
+    r"(?:a |an |my |the )?((?:[\w&+'-]+ ){0,5}?(?:certification|certificate|licen[cs]e|degree|diploma|"
+    r"credential|qualification)s?)\b",
+    re.IGNORECASE,
+)

@@ -380,6 +380,9 @@ def _unsupported_names(claim: str, known: frozenset[str]) -> list[str]:
     return found
 
 
+_CREDENTIAL_NOUNS = text.stems("certification certificate license licence degree diploma credential qualification")
+
+
 def grounded(s: Subject) -> CheckResult:
     rule = "grounded"
     if not s.resume and not s.skills:
@@ -403,6 +406,9 @@ def grounded(s: Subject) -> CheckResult:
             if not re.search(re.escape(match.group(1)), inputs, re.IGNORECASE) and not re.search(
                 text.same_horizon(match.group(1)), inputs, re.IGNORECASE
             ):
+                invented.append(match.group(0))
+        for match in lexicon.CREDENTIAL_CLAIM.finditer(claim):
+            if text.specific_stems(match.group(1)) - _CREDENTIAL_NOUNS - text.stems(inputs):
                 invented.append(match.group(0))
         if where == "evidence":
             stems = text.stems(claim) - text.stems("resume skills job description candidate role quote")
