@@ -173,3 +173,30 @@ def test_plan_ends_at_the_aspiration(profile, make_reply):
     draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
     assert draft.plan.goals[-2].goal == "Audit the stockroom inventory"
     assert draft.plan.goals[-1].goal == "Run a flagship store as a district leader"
+
+
+def test_fresh_repair_asks_again_from_the_start_with_a_note_and_the_next_seed(profile, make_reply):
+    bad = make_reply(plan__aspiration="Earn a six-figure salary")
+    backend = FakeBackend([bad, make_reply()])
+    draft = generate(profile, backend=backend, max_attempts=2, repair="fresh")
+    assert draft.passed and draft.attempts == 2
+    first, second = backend.requests
+    assert len(second.messages) == len(first.messages)  # no rejected reply in the context
+    assert "six-figure" not in second.messages[-2]["content"]
+    assert "aspiration-not-salary-location-company" in second.messages[-1]["content"]
+    assert second.seed == first.seed + 1
+
+
+def test_conversation_repair_shows_the_rejected_reply(profile, make_reply):
+    backend = FakeBackend([make_reply(plan__aspiration="Earn a six-figure salary"), make_reply()])
+    generate(profile, backend=backend, max_attempts=2, repair="conversation")
+    first, second = backend.requests
+    assert second.messages[-2]["role"] == "assistant" and "six-figure" in second.messages[-2]["content"]
+    assert second.seed == first.seed
+
+
+def test_unknown_repair_mode_is_a_config_error(profile):
+    from aspire import ConfigError
+
+    with pytest.raises(ConfigError, match="repair"):
+        generate(profile, backend=FakeBackend([]), repair="sometimes")

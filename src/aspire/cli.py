@@ -285,6 +285,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         "max_tokens": settings.max_tokens,
         "temperature": settings.temperature,
         "seed": settings.seed,
+        **({"repair": settings.repair} if settings.repair else {}),
     }
     total = len(cases) + len(case_errors)
     done = 0

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from .errors import ConfigError
 
 BackendName = Literal["local", "openai"]
+RepairMode = Literal["fresh", "conversation"]
+REPAIR_MODES: tuple[RepairMode, ...] = ("fresh", "conversation")
 BACKENDS: tuple[BackendName, ...] = ("local", "openai")
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -43,6 +45,14 @@ class Settings(BaseModel):
     timeout_s: float = Field(default=120.0, gt=0)
     n_ctx: int = Field(default=8192, ge=512)
     n_threads: int | None = Field(default=None, ge=1)
+    repair: RepairMode | None = Field(
+        default=None,
+        description=(
+            "How a failed attempt is retried: 'conversation' shows the model its reply and the failures; "
+            "'fresh' asks again from the start with the failures as a note and the next seed. "
+            "None: fresh for the local backend, conversation otherwise."
+        ),
+    )
 
 
 def _parse(name: str, raw: str, convert: Callable[[str], T], kind: str) -> T:
@@ -64,6 +74,7 @@ def resolve_settings(
     temperature: float | None = None,
     seed: int | None = None,
     timeout_s: float | None = None,
+    repair: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Combine explicit arguments, environment variables and defaults.
@@ -126,6 +137,14 @@ def resolve_settings(
             values[field] = explicit
         elif (raw := env_str(env_name)) is not None:
             values[field] = _parse(env_name, raw, convert, kind)
+
+    repair = repair or env_str("ASPIRE_REPAIR")
+    if repair is not None:
+        if repair.strip().lower() not in REPAIR_MODES:
+            raise ConfigError(
+                f"unknown repair mode {repair!r}; choose one of: {', '.join(REPAIR_MODES)}", setting="ASPIRE_REPAIR"
+            )
+        values["repair"] = repair.strip().lower()
 
     if values.get("seed") == 0:
         raise ConfigError("the seed must be non-zero: llama.cpp treats 0 as 'random'", setting="ASPIRE_SEED")

@@ -95,6 +95,7 @@ class _DraftSession:
         self.profile = profile
         self.backend = backend
         self.settings = settings
+        self.repair = settings.repair or ("fresh" if backend.name == "local" else "conversation")
         self.schema = prompts.generation_schema(profile)
         self.messages: list[Message] = prompts.build_messages(profile)
         self.avoid_words = prompts.avoid_words(profile)
@@ -112,7 +113,8 @@ class _DraftSession:
             schema=self.schema,
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,
-            seed=self.settings.seed,
+            # A fresh attempt gets the next seed, or it would sample the same draft again.
+            seed=self.settings.seed + (self.attempts if self.repair == "fresh" else 0),
             avoid_words=self.avoid_words,
         )
 
@@ -145,7 +147,10 @@ class _DraftSession:
         for violation in violations:
             logger.debug("violation: %s", violation)
         if violations:
-            self.messages += prompts.repair_messages(completion.text, violations, self.profile)
+            if self.repair == "fresh":
+                self.messages = prompts.fresh_repair_messages(violations, self.profile)
+            else:
+                self.messages += prompts.repair_messages(completion.text, violations, self.profile)
             raise _NeedsRepair
 
     def draft(self) -> Draft:

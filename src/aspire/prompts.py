@@ -188,6 +188,18 @@ def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] 
     return messages
 
 
+def fresh_repair_messages(violations: Sequence[str], profile: CandidateProfile) -> list[Message]:
+    """The first attempt's messages again, the failures added to the candidate's turn as a note.
+
+    A small model shown its own rejected reply tends to write it again; asked afresh
+    (with the next seed) it writes a new draft and can still steer clear of the failures.
+    """
+    messages = build_messages(profile)
+    note = render("repair_note.j2", violations=list(violations), company=profile.company)
+    messages[-1] = {"role": "user", "content": messages[-1]["content"] + "\n\n" + note}
+    return messages
+
+
 def repair_messages(previous_output: str, violations: Sequence[str], profile: CandidateProfile) -> list[Message]:
     """The assistant's rejected reply and a user turn saying, plainly, what to fix."""
     return [
