@@ -36,6 +36,9 @@ from .models import (
 logger = logging.getLogger("aspire")
 
 
+FRESH_TEMPERATURE_STEP = 0.25
+
+
 class _NeedsRepair(Exception):
     """Internal signal: the last reply was unusable or broke a rule; ask again."""
 
@@ -112,11 +115,18 @@ class _DraftSession:
             messages=list(self.messages),
             schema=self.schema,
             max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
+            temperature=self._temperature(),
             # A fresh attempt gets the next seed, or it would sample the same draft again.
             seed=self.settings.seed + (self.attempts if self.repair == "fresh" else 0),
             avoid_words=self.avoid_words,
         )
+
+    def _temperature(self) -> float:
+        """Fresh attempts sample a little hotter each time: at 0.2 a new seed alone
+        gives the 0.5B model's same draft back, the same rule broken the same way."""
+        if self.repair != "fresh":
+            return self.settings.temperature
+        return min(1.0, self.settings.temperature + FRESH_TEMPERATURE_STEP * self.attempts)
 
     def accept(self, completion: Completion) -> None:
         """Record one reply; raise :class:`_NeedsRepair` if another attempt is needed."""

@@ -21,6 +21,9 @@ SALARY = re.compile(
     re.IGNORECASE,
 )
 
+# Single words of salary talk, steered away from in generation (SALARY judges the result).
+RED_FLAG_WORDS = ("salary", "salaries", "paycheck", "bonus", "money", "income", "compensation", "wealthy")
+
 LOCATION = re.compile(
     r"\b(relocat\w*|move to|moving to|live in|living in|work remotely|remote work|work from home|"
     r"transfer to (the )?\w+ office|abroad|overseas|corner office)\b",
@@ -132,3 +135,15 @@ CREDENTIAL_CLAIM = re.compile(
     r"credential|qualification)s?)\b",
     re.IGNORECASE,
 )
+
+
+def injected_payloads(resume: str) -> list[str]:
+    """What instructions inside a resume ask to be written: quoted text, or the words after "say"/"write"."""
+    payloads = []
+    for line in resume.splitlines():
+        if INJECTION.search(line):
+            for match in PAYLOAD.finditer(line):
+                payload = (match.group(1) or match.group(2) or "").strip()
+                if payload and not INJECTION.search(payload):
+                    payloads.append(payload)
+    return payloads

@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import text
 from .backends.base import Message
-from .lexicon import INJECTION
+from .lexicon import INJECTION, RED_FLAG_WORDS, injected_payloads
 from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
 from .text import question_horizon
 
@@ -162,6 +162,14 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
         for name in sorted(text.proper_names(written)):
             if text.stem(name) not in own:
                 found[name] = None
+    # The article's red flag: pay is never the aspiration nor the talk.
+    for word in RED_FLAG_WORDS:
+        found[word] = None
+    # Whatever an instruction inside the resume asks to be written is data, not a request.
+    for payload in injected_payloads(profile.resume):
+        for word in text.content_words(payload):
+            if len(word) >= 4:
+                found[word] = None
     return tuple(found)
 
 
