@@ -164,3 +164,20 @@ def test_avoid_words_steer_away_from_salary_and_injected_payloads(profile):
     )
     words = prompts.avoid_words(injected)
     assert {"salary", "money", "highest", "bonus"} <= set(words)
+
+
+@pytest.mark.parametrize(
+    ("goal", "fits"),
+    [
+        ("Earn a medical-surgical nursing certification", True),
+        ("Complete the forklift safety course", True),
+        ("Master Excel pivot tables", True),
+        ("Earn a chef lead who prepares sauces and stocks for the whole kitchen", False),
+        ("Lead the grill station", False),
+    ],
+)
+def test_the_second_rung_earns_a_credential_or_masters_a_skill(profile, goal, fits):
+    import re
+
+    rungs = prompts.generation_schema(profile)["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"]
+    assert bool(re.fullmatch(rungs[1]["properties"]["goal"]["pattern"], goal)) is fits

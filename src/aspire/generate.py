@@ -36,7 +36,7 @@ from .models import (
 logger = logging.getLogger("aspire")
 
 
-FRESH_TEMPERATURE_STEP = 0.25
+FRESH_TEMPERATURE_STEP = 0.1
 
 
 class _NeedsRepair(Exception):

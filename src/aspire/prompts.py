@@ -267,6 +267,18 @@ GOAL_LADDER = (
 )
 
 
+# The second rung earns something nameable. Left to "Earn a ...", the model
+# wrote "Earn a chef lead who prepares sauces", its aspiration again.
+CREDENTIAL_RUNG = 1
+CREDENTIALS = ("certification", "certificate", "licence", "license", "qualification", "course", "degree", "diploma")
+
+
+def _credential_or_skill() -> str:
+    credential = f"(Earn|Complete|Pass) (a|an|the|my) {_WORD_CHARS}( {_WORD_CHARS}){{0,5}} ({'|'.join(CREDENTIALS)})"
+    skill = f"(Master|Build|Gain|Study) {_words_up_to(GOAL_WORDS)}"
+    return f"^({credential}|{skill})$"
+
+
 def _starts_with(words: Sequence[str], body: str = _FREE_TEXT) -> str:
     return "^(" + "|".join(words) + ") " + body + "$"
 
@@ -343,9 +355,11 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
         if options:
             goal["properties"]["evidence"] = {"type": "string", "enum": options}
     rungs = []
-    for openings in GOAL_LADDER:
+    for number, openings in enumerate(GOAL_LADDER):
         rung = copy.deepcopy(goal)
         rung["properties"]["goal"]["pattern"] = _starts_with(openings, _words_up_to(GOAL_WORDS))
+        if number == CREDENTIAL_RUNG:
+            rung["properties"]["goal"]["pattern"] = _credential_or_skill()
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema
