@@ -13,6 +13,19 @@ from aspire import CandidateProfile
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_RESUMES = REPO / "examples" / "resumes"
 
+# The article's Individual Development Plan for XYZ Company, word for word.
+ARTICLE_PLAN = [
+    "Get hired by XYZ Company",
+    "Learn company's customer service approach",
+    "Master customer service approach by getting positive customer reviews",
+    "Identify potential customer service improvements",
+    "Suggest places of improvements to senior management",
+    "Lead customer experience improvement project",
+    "Get promoted to Brand Manager",
+    "Lead small branding teams to drive big results",
+    "Get promoted to Senior Brand Manager",
+]
+
 
 @pytest.fixture
 def profile() -> CandidateProfile:

@@ -10,7 +10,7 @@ import aspire.cli as cli
 from aspire import Draft, FakeBackend
 from aspire.generate import generate as real_generate
 
-from .conftest import EXAMPLE_RESUMES, good_reply_data
+from .conftest import ARTICLE_PLAN, EXAMPLE_RESUMES, good_reply_data
 
 RESUME = EXAMPLE_RESUMES / "retail_store_manager.md"
 
@@ -226,17 +226,6 @@ ARTICLE_ANSWER = (
     "unite the customer experience as one company and one face. As I continue to develop, I envision myself "
     "enhancing customer experiences with business strategies, branding, marketing, and sales."
 )
-ARTICLE_PLAN = [
-    "Get hired by XYZ Company",
-    "Learn company's customer service approach",
-    "Master customer service approach by getting positive customer reviews",
-    "Identify potential customer service improvements",
-    "Suggest places of improvements to senior management",
-    "Lead customer experience improvement project",
-    "Get promoted to Brand Manager",
-    "Lead small branding teams to drive big results",
-    "Get promoted to Senior Brand Manager",
-]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from aspire import prompts, rules
 from aspire.models import GeneratedContent, complete_content
 
-from .conftest import good_reply_data
+from .conftest import ARTICLE_PLAN, good_reply_data
 
 
 def _content(profile, data):
@@ -69,21 +69,10 @@ def test_article_example_as_written_in_the_article_passes_check():
     from aspire.lint import check_answer, parse_plan
 
     example = _xyz()
-    article_plan = [
-        "Get hired by XYZ Company",
-        "Learn company's customer service approach",
-        "Master customer service approach by getting positive customer reviews",
-        "Identify potential customer service improvements",
-        "Suggest places of improvements to senior management",
-        "Lead customer experience improvement project",
-        "Get promoted to Brand Manager",
-        "Lead small branding teams to drive big results",
-        "Get promoted to Senior Brand Manager",
-    ]
     results = check_answer(
         example.output.answer,
         company="XYZ Company",
-        plan=parse_plan(article_plan),
+        plan=parse_plan(ARTICLE_PLAN),
         resume=example.profile.resume,
         skills=example.profile.skills,
     )
