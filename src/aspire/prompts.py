@@ -127,6 +127,7 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
     own = text.stems(
         "\n".join([profile.resume, profile.role or "", ", ".join(profile.skills), profile.job_description or ""])
     ) | text.stems(profile.company)
+    system = text.stems(render("system.j2"))
     found: dict[str, None] = {}
     for example in prompt_examples():
         if example.profile.resume == profile.resume:
@@ -148,7 +149,6 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
                 found[word] = None
         # Words the example's answer brings in from nowhere ("field hours", "bedside"):
         # copied, they turn into nonsense in another trade.
-        system = text.stems(render("system.j2"))
         for word in text.content_words(written):
             if (
                 len(word) >= 5
@@ -219,16 +219,6 @@ def repair_messages(previous_output: str, violations: Sequence[str], profile: Ca
     ]
 
 
-# Opening words the grammar allows. A 0.5B model left free copies resume
-# bullets ("Coordinated sales promotions...") into goals and aspirations; made
-# to start with a forward-looking verb, it writes a plan instead. Measured on
-# corpus resumes, see the README. The rule checks still judge the result.
-GOAL_VERBS = (
-    "Learn Master Lead Earn Win Get Build Mentor Launch Complete Present Become Design Take Run "
-    "Grow Improve Train Deliver Open Manage Coach Expand Create Develop Suggest Identify Gain "
-    "Start Own Represent Publish Teach Reduce Increase Achieve Pass Study Shadow Introduce "
-    "Streamline Move Step Found Precept"
-).split()
 # An aspiration is who the candidate wants to become. Allowed to open with any
 # action verb, the 0.5B model picked one of its own middle rungs ("Manage
 # visitor check-ins…") as the aspiration.
@@ -242,8 +232,8 @@ FORWARD_OPENINGS = ("I would like to", "I want to", "I see myself", "I hope to",
 _FREE_TEXT = '[^"\\\\]+'
 # Words of at most 24 characters: with the number of words bounded, a longer
 # "word" is the model gluing its remaining phrase together without spaces.
-MAX_WORD_CHARS = 24
-_WORD_CHARS = '[^ ".\\\\\n]{1,24}'
+MAX_WORD_CHARS = text.LONGEST_WORD  # the garble check in answer-form uses the same bound
+_WORD_CHARS = '[^ ".\\\\\n]{1,' + str(MAX_WORD_CHARS) + "}"
 
 
 def _words_up_to(limit: int) -> str:
@@ -259,9 +249,11 @@ GOAL_WORDS = 14
 # company's way, build a skill or credential, lead work that shows it, move
 # up. A 0.5B model given a free list repeats one goal or recites the resume;
 # given these openings it writes a ladder. The rules still judge it.
+CREDENTIAL_VERBS = ("Earn", "Complete", "Pass")
+SKILL_VERBS = ("Master", "Build", "Gain", "Study")
 GOAL_LADDER = (
     ("Learn",),
-    ("Master", "Earn", "Complete", "Build", "Take", "Gain", "Pass", "Study"),
+    CREDENTIAL_VERBS + SKILL_VERBS,
     ("Lead", "Launch", "Win", "Run", "Deliver", "Design", "Improve", "Manage", "Mentor", "Train", "Coach"),
     ("Get promoted to", "Become", "Step up to", "Move up to"),
 )
@@ -274,8 +266,10 @@ CREDENTIALS = ("certification", "certificate", "licence", "license", "qualificat
 
 
 def _credential_or_skill() -> str:
-    credential = f"(Earn|Complete|Pass) (a|an|the|my) {_WORD_CHARS}( {_WORD_CHARS}){{0,5}} ({'|'.join(CREDENTIALS)})"
-    skill = f"(Master|Build|Gain|Study) {_words_up_to(GOAL_WORDS)}"
+    credential = (
+        f"({'|'.join(CREDENTIAL_VERBS)}) (a|an|the|my) {_WORD_CHARS}( {_WORD_CHARS}){{0,5}} ({'|'.join(CREDENTIALS)})"
+    )
+    skill = f"({'|'.join(SKILL_VERBS)}) {_words_up_to(GOAL_WORDS)}"
     return f"^({credential}|{skill})$"
 
 
@@ -295,7 +289,7 @@ ANSWER_WORDS_AFTER_COMPANY = 90
 # ...and at least this many after it, so the answer reaches about 60 words and
 # says what comes next, not only where the candidate wants to work.
 ANSWER_MIN_WORDS_AFTER_COMPANY = 25
-_ANSWER_WORD = '[^ "\\\\\n]{1,24}'
+_ANSWER_WORD = '[^ "\\\\\n]{1,' + str(MAX_WORD_CHARS) + "}"
 
 
 def answer_opening(question: str, company: str | None = None) -> str:
@@ -306,7 +300,8 @@ def answer_opening(question: str, company: str | None = None) -> str:
     if company is None or '"' in company or "\\" in company:
         return f"^{opening} " + _FREE_TEXT + "$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
-    after = f'[^ "\\\\\n]{{0,24}}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}'
+    rest_of_word = f'[^ "\\\\\n]{{0,{MAX_WORD_CHARS}}}'
+    after = f"{rest_of_word}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}"
     return f"^{opening} {before}{_literal(company)}{after}$"
 
 
@@ -357,9 +352,9 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     rungs = []
     for number, openings in enumerate(GOAL_LADDER):
         rung = copy.deepcopy(goal)
-        rung["properties"]["goal"]["pattern"] = _starts_with(openings, _words_up_to(GOAL_WORDS))
-        if number == CREDENTIAL_RUNG:
-            rung["properties"]["goal"]["pattern"] = _credential_or_skill()
+        rung["properties"]["goal"]["pattern"] = (
+            _credential_or_skill() if number == CREDENTIAL_RUNG else _starts_with(openings, _words_up_to(GOAL_WORDS))
+        )
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write
 from .base import Backend, ChatRequest, Completion
 
 
@@ -68,16 +67,7 @@ class CachingBackend:
         return key, completion
 
     def _store(self, key: str, completion: Completion) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(completion), handle, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self._path(key), json.dumps(asdict(completion), ensure_ascii=False))
 
     def complete(self, request: ChatRequest) -> Completion:
         key, cached = self._lookup(request)

@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 from ..backends import Backend
 from ..errors import AspireError
+from ..files import atomic_write
 from ..generate import agenerate
 from ..models import Draft
 from ..prompts import template_version
@@ -47,33 +47,6 @@ class EvalOptions:
 
 EvalSummary = dict[str, Any]
 Record = dict[str, Any]
-
-
-def _default_mode() -> int:
-    """The mode a plainly created file gets (mkstemp's 0600 would hide reports from other users)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-# Read once at import: os.umask is process-wide, so flipping it per write could race other threads.
-_FILE_MODE = _default_mode()
-
-
-def atomic_write(path: Path, content: str) -> None:
-    """Write a whole file or nothing: a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_results(path: Path) -> list[Record]:
@@ -217,6 +190,7 @@ async def run_eval(
     await asyncio.gather(*(run_one(case) for case in pending))
     elapsed = time.perf_counter() - started
 
+    drafted_now = {c.id for c in pending}
     order = {c.id: i for i, c in enumerate(cases)}
     final = [r for r in read_results(results.path) if r["id"] in wanted]
     final.sort(key=lambda r: order.get(r["id"], -1))
@@ -224,9 +198,8 @@ async def run_eval(
     summary["this_run"] = {
         "cases_drafted": len(pending),
         "cases_resumed": len(kept),
-        "model_calls": int(
-            getattr(backend, "misses", sum(r["attempts"] for r in final if r["id"] in {c.id for c in pending}))
-        ),
+        # A caching backend counts its misses; otherwise every attempt drafted now was a call.
+        "model_calls": int(getattr(backend, "misses", sum(r["attempts"] for r in final if r["id"] in drafted_now))),
         "cache_hits": int(getattr(backend, "hits", 0)),
         "elapsed_s": round(elapsed, 3),
         "concurrency": options.concurrency,
