@@ -167,6 +167,38 @@ def test_verbatim_repeated_goals_are_dropped_and_short_plans_fail(profile, make_
     assert "goals-actionable" in {c.rule for c in draft.failed_checks}
 
 
+def test_a_goal_said_again_under_another_verb_gives_way_to_the_later_one(profile, make_reply):
+    """Seen from the embedded model: "Train a junior data analyst who builds Excel sheets…"
+    then "Become a junior data analyst who builds Excel sheets…"."""
+    reply = make_reply()
+    body = "a store team that runs seasonal sales promotions for every department"
+    reply["plan"]["goals"].insert(2, dict(reply["plan"]["goals"][1], goal=f"Train {body}"))
+    reply["plan"]["goals"].insert(3, dict(reply["plan"]["goals"][1], goal=f"Lead {body}"))
+    draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
+    goals = [g.goal for g in draft.plan.goals]
+    assert f"Train {body}" not in goals and f"Lead {body}" in goals
+    assert len(goals) == 5 and draft.passed
+
+
+def test_no_goal_is_cut_below_two_after_the_hire(profile, make_reply):
+    reply = make_reply()
+    body = "a store team that runs seasonal sales promotions for every department"
+    reply["plan"]["goals"] = [dict(reply["plan"]["goals"][1], goal=f"{verb} {body}") for verb in ("Train", "Lead")]
+    reply["plan"]["aspiration"] = f"Lead {body}"
+    draft = generate(profile, backend=FakeBackend([reply]), max_attempts=1)
+    assert [g.goal for g in draft.plan.goals][1:] == [f"Train {body}", f"Lead {body}"]
+    assert "goals-actionable" in {c.rule for c in draft.failed_checks}
+
+
+def test_a_sentence_the_answer_already_said_is_cut(profile, make_reply):
+    reply = make_reply()
+    first, second, *rest = reply["answer"].split(". ")
+    looping = ". ".join([first, second, *rest]) + " " + second + ". And I would keep learning."
+    draft = generate(profile, backend=FakeBackend([dict(reply, answer=looping)]), max_attempts=1)
+    assert draft.answer == reply["answer"] + " And I would keep learning."
+    assert draft.passed
+
+
 def test_plan_ends_at_the_aspiration(profile, make_reply):
     reply = make_reply()
     reply["plan"]["goals"][-1]["goal"] = "Audit the stockroom inventory"

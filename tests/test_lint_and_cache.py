@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from aspire import InputError, check_answer, parse_plan
+from aspire import InputError, check_answer, parse_plan, text
 from aspire.backends import ChatRequest, Completion, FakeBackend
 from aspire.backends.cache import CachingBackend
-from aspire.backends.local import AVOID_BIAS, _word_bias
+from aspire.backends.local import AVOID_BIAS, _non_latin_tokens, _word_bias
 
 
 def test_plan_as_a_list_ends_at_the_aspiration():
@@ -83,6 +83,40 @@ def test_word_bias_targets_whole_words_and_name_pieces():
     biased = {vocab.detokenize([t]).decode() for t in bias}
     assert biased == {" nurses", " Bright"}  # " N" is too short a piece to touch
     assert set(bias.values()) == {AVOID_BIAS}
+
+
+class _ByteVocab:
+    """Byte-level BPE pieces, some of them only part of a UTF-8 character."""
+
+    pieces = (
+        b" care",
+        "é".encode(),
+        b"\xe6\x88",
+        "\u2014".encode(),
+        "成为".encode(),
+        b"\xce",
+        "\u201cI".encode(),
+        b"!",
+    )
+
+    def n_vocab(self) -> int:
+        return len(self.pieces)
+
+    def detokenize(self, tokens: list[int]) -> bytes:
+        return b"".join(self.pieces[t] for t in tokens)
+
+
+def test_tokens_of_other_scripts_are_found_by_their_bytes():
+    found = {bytes(_ByteVocab.pieces[t]) for t in _non_latin_tokens(_ByteVocab())}
+    assert found == {b"\xe6\x88", "成为".encode(), b"\xce"}  # accents, dashes and quotes stay
+
+
+@pytest.mark.parametrize(
+    ("value", "latin"),
+    [("Zoë Müller, café 3.5 — “ok”", True), ("Nurse, 护士", False), ("Οδηγός", False), ("", True)],
+)
+def test_latin_script_only(value, latin):
+    assert text.latin_script_only(value) is latin
 
 
 def test_completion_round_trips_through_the_cache(tmp_path):

@@ -180,10 +180,10 @@ def test_aspiration_that_repeats_an_early_goal_fails(profile, make_reply):
 
 
 def test_duplicate_goals_fail_but_ladder_rungs_pass(profile, good_reply):
-    data = good_reply
-    goal = data["plan"]["goals"][1]
-    data["plan"]["goals"].append(dict(goal, goal="Lead the seasonal sales promotion"))
-    result = _verdict("goals-actionable", _subject(profile, data))
+    # A person's plan, as `aspire check` reads it: no draft clean-up in between.
+    content = _content(profile, good_reply)
+    content.plan.goals.append(content.plan.goals[1].model_copy(update={"goal": "Lead the seasonal sales promotion"}))
+    result = rules.goals_actionable(rules.Subject.from_draft(content, profile))
     assert result.verdict == "fail" and "say the same thing" in result.evidence
 
     content = _content(profile, good_reply)
@@ -312,6 +312,15 @@ def test_plans_may_name_what_the_candidate_will_earn(profile, good_reply):
     assert _verdict("grounded", _subject(profile, good_reply)).verdict == "pass"
 
 
+def test_skills_spelled_with_symbols_are_found_in_the_inputs(profile, good_reply):
+    """Seen in the evals: "C++", "A/B" and "HTML/CSS" were in the resume, yet reported invented."""
+    resume = profile.resume + "\n- Proficient in Java, C++, HTML/CSS and A/B testing; Docker and AWS."
+    answer = good_reply["answer"] + " I will use my Java, C++, HTML/CSS, A/B testing and Docker,AWS skills."
+    assert _verdict("grounded", _subject(profile, good_reply, resume=resume, answer=answer)).verdict == "pass"
+    result = _verdict("grounded", _subject(profile, good_reply, resume=resume, answer=answer + " And GoogleCloud,AWS."))
+    assert result.verdict == "fail" and "GoogleCloud" in result.evidence and "AWS" not in result.evidence
+
+
 def test_grounded_skips_without_a_resume(profile, good_reply):
     assert _verdict("grounded", _subject(profile, good_reply, resume=None, skills=())).verdict == "skip"
 
@@ -382,16 +391,17 @@ def test_skip_never_counts_as_a_failure():
 def test_the_same_goal_under_another_verb_is_a_duplicate(profile, good_reply):
     """Seen from the embedded model: one long phrase under each opening verb of the ladder."""
     body = "a team of office administrators, helping with day-to-day tasks and improving office skills"
-    good_reply["plan"]["goals"][1]["goal"] = f"Build {body}"
-    good_reply["plan"]["goals"][2]["goal"] = f"Lead {body}"
-    result = _verdict("goals-actionable", _subject(profile, good_reply))
+    content = _content(profile, good_reply)
+    content.plan.goals[1].goal = f"Build {body}"
+    content.plan.goals[2].goal = f"Lead {body}"
+    result = rules.goals_actionable(rules.Subject.from_draft(content, profile))
     assert result.verdict == "fail" and "say the same thing" in result.evidence
 
 
 def test_an_answer_that_loops_fails(profile, good_reply):
     """Seen from the embedded model: the same paragraph again until the tokens run out."""
     looping = good_reply["answer"] + " " + good_reply["answer"].split(". ")[1] + "."
-    result = _verdict("answer-form", _subject(profile, dict(good_reply, answer=looping)))
+    result = _verdict("answer-form", _subject(profile, good_reply, answer=looping))
     assert result.verdict == "fail" and "twice" in result.evidence
 
 

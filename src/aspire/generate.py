@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt
 
-from . import prompts, rules
+from . import prompts, rules, text
 from .backends import Backend, ChatRequest, Completion, Message, create_backend
 from .config import Settings, resolve_settings
 from .errors import DraftRejectedError, GenerationError, InputError
@@ -102,6 +102,7 @@ class _DraftSession:
         self.schema = prompts.generation_schema(profile)
         self.messages: list[Message] = prompts.build_messages(profile)
         self.avoid_words = prompts.avoid_words(profile)
+        self.latin_only = text.latin_script_only(profile.all_text())
         self.usage = Usage()
         self.attempts = 0
         self.model = backend.model
@@ -119,6 +120,7 @@ class _DraftSession:
             # A fresh attempt gets the next seed, or it would sample the same draft again.
             seed=self.settings.seed + (self.attempts if self.repair == "fresh" else 0),
             avoid_words=self.avoid_words,
+            latin_only=self.latin_only,
         )
 
     def _temperature(self) -> float:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-from .text import reaches
+from .text import reaches, same_step, without_repeated_sentences
 
 DEFAULT_QUESTION = "What are your career aspirations?"
 
@@ -81,6 +81,12 @@ class CandidateProfile(BaseModel):
         if value is None or (isinstance(value, str) and not value.strip()):
             return DEFAULT_QUESTION
         return value
+
+    def all_text(self) -> str:
+        """Everything the candidate told us, as one text."""
+        parts = [self.company, self.role or "", self.question, self.name or "", ", ".join(self.skills)]
+        parts += [self.resume, self.job_description or ""]
+        return "\n".join(p for p in parts if p)
 
 
 class SelfAssessment(BaseModel):
@@ -247,12 +253,14 @@ def _goal_key(goal: Goal) -> str:
 
 
 def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> DraftContent:
-    """Put "Get hired by <company>" in front of the model's goals.
+    """Put "Get hired by <company>" in front of the model's goals, and cut its loops.
 
-    A hire goal the model wrote anyway is dropped, so it never appears twice,
-    and so is a goal repeated word for word: small models loop, and cutting a
-    verbatim repeat is cheaper than a repair round. Near-duplicates are left
-    for the ``goals-actionable`` rule to report.
+    A hire goal the model wrote anyway is dropped, so it never appears twice.
+    Small models loop: a goal that a later goal says again (perhaps under
+    another verb) gives way to the later one, while at least two remain, and
+    a sentence the answer already said is cut. Cutting a repeat is cheaper
+    than a repair round, and a repeat adds nothing; the ``goals-actionable``
+    and ``answer-form`` rules still report whatever repeat is left.
     """
     later: list[Goal] = []
     seen: set[str] = set()
@@ -261,6 +269,9 @@ def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> 
             continue
         seen.add(_goal_key(goal))
         later.append(goal)
+    for goal in list(later):
+        if len(later) > 2 and any(same_step(goal.goal, after.goal) for after in later[later.index(goal) + 1 :]):
+            later.remove(goal)
     # The article puts the aspiration at the bottom of the plan. When the
     # model's last rung stops short of it, the aspiration itself closes the
     # plan, so the goals always run from getting hired to where they lead.
@@ -284,7 +295,7 @@ def complete_content(generated: GeneratedContent, profile: CandidateProfile) -> 
             aspiration=generated.plan.aspiration,
             goals=[hire_goal(profile), *later][:10],
         ),
-        answer=generated.answer,
+        answer=without_repeated_sentences(generated.answer),
     )
 
 

@@ -165,6 +165,9 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
     # The article's red flag: pay is never the aspiration nor the talk.
     for word in RED_FLAG_WORDS:
         found[word] = None
+    # The prompt calls the person "the candidate"; the answer is theirs, in the first person.
+    if text.stem("candidate") not in own:
+        found["candidate"] = None
     # Whatever an instruction inside the resume asks to be written is data, not a request.
     for payload in injected_payloads(profile.resume):
         for word in text.content_words(payload):

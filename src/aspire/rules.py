@@ -177,7 +177,7 @@ def aspiration_long_term(s: Subject) -> CheckResult:
         problems.append(f'"{aspiration}" is set "{match.group(0)}", a short-term horizon.')
     early = [g.goal for g in s.plan.goals[:-1]]
     for goal in early:
-        if _similar(goal, aspiration):
+        if text.same_step(goal, aspiration):
             problems.append(f'"{aspiration}" repeats the early goal "{goal}".')
             break
     if len(text.content_words(aspiration)) < 2:
@@ -199,22 +199,6 @@ def aspiration_long_term(s: Subject) -> CheckResult:
     return _pass(rule, f'"{aspiration}" is a destination at the end of the plan.')
 
 
-def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
-    first, second = frozenset(a), frozenset(b)
-    union = first | second
-    return len(first & second) / len(union) if union else 0.0
-
-
-def _similar(first: str, second: str, threshold: float = 0.85) -> bool:
-    """The same goal, perhaps under another opening verb ("Build a team of X" / "Lead a team of X")."""
-    a, b = text.content_words(first), text.content_words(second)
-    if _jaccard(a, b) >= threshold:
-        return True
-    # Past the opening verb, a long body said twice is a loop, not a new step.
-    rest_a, rest_b = a[1:], b[1:]
-    return min(len(rest_a), len(rest_b)) >= 4 and _jaccard(rest_a, rest_b) >= threshold
-
-
 def _near_duplicates(goals: Sequence[str]) -> list[tuple[str, str]]:
     """Pairs of goals that say the same thing in (almost) the same words.
 
@@ -224,7 +208,7 @@ def _near_duplicates(goals: Sequence[str]) -> list[tuple[str, str]]:
     pairs = []
     for i, goal in enumerate(goals):
         for other in goals[:i]:
-            if _similar(other, goal):
+            if text.same_step(other, goal):
                 pairs.append((other, goal))
                 break
     return pairs
@@ -348,14 +332,9 @@ def answer_form(s: Subject) -> CheckResult:
     if broken := text.garbled(s.answer, s.inputs):
         problems.append(f"The answer has garbled words: {', '.join(_clip(w, 40) for w in broken[:3])}.")
         fixes.append("Write plain words separated by spaces, in the language of the resume.")
-    said: list[list[str]] = []
-    for sentence in text.sentences(s.answer):
-        bag = text.content_words(sentence)
-        if len(bag) >= 4 and any(_jaccard(bag, earlier) >= 0.7 for earlier in said):
-            problems.append(f'The answer says "{_clip(sentence, 60)}" twice.')
-            fixes.append("Say each thing once.")
-            break
-        said.append(bag)
+    if repeats := text.repeated_sentences(s.answer):
+        problems.append(f'The answer says "{_clip(repeats[0], 60)}" twice.')
+        fixes.append("Say each thing once.")
     horizon = text.horizon_match(s.question)
     if horizon and not re.search(text.same_horizon(horizon.group(1)), s.answer, re.IGNORECASE):
         problems.append(f'The question asks about "{horizon.group(0)}" and the answer never says it.')
@@ -365,20 +344,27 @@ def answer_form(s: Subject) -> CheckResult:
     return _pass(rule, f"First person, {count} words, looks ahead as the question asks.")
 
 
-def _unsupported_names(claim: str, known: frozenset[str]) -> list[str]:
+def _unsupported_names(claim: str, known: frozenset[str], inputs: str) -> list[str]:
     found = []
     for sentence in text.sentences(claim):
         tokens = sentence.split()
         for token in tokens[1:]:  # the first word of a sentence is capitalised anyway
-            word = token.strip("\"'()[],.;:!?\u201c\u201d\u2019")
-            if len(word) < 2 or not word[0].isupper():
-                continue
-            bare = word.lower().removesuffix("'s").removesuffix("\u2019s")
-            if bare in lexicon.COMMON_CAPITALS or bare in text.STOPWORDS:
-                continue
-            if text.stem(word) not in known:
-                found.append(word)
+            # "Docker,AWS" and "HTML/CSS" are two names each.
+            for part in re.split(r"[/,]", token):
+                word = part.strip("\"'()[],.;:!?\u201c\u201d\u2019")
+                if len(word) < 2 or not word[0].isupper():
+                    continue
+                bare = word.lower().removesuffix("'s").removesuffix("\u2019s")
+                if bare in lexicon.COMMON_CAPITALS or bare in text.STOPWORDS:
+                    continue
+                if text.stem(word) not in known and not _spelled_in(word, inputs):
+                    found.append(word)
     return found
+
+
+def _spelled_in(term: str, inputs: str) -> bool:
+    """Whether the inputs spell ``term`` as it is ("C++", "A/B", "Node.js"), which stems lose."""
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", inputs, re.IGNORECASE) is not None
 
 
 _CREDENTIAL_NOUNS = text.stems("certification certificate license licence degree diploma credential qualification")
@@ -402,7 +388,7 @@ def grounded(s: Subject) -> CheckResult:
     problems = []
     for where, claim in claims:
         invented = [n for n in text.numbers(claim) if n not in known_numbers]
-        invented += _unsupported_names(claim, known)
+        invented += _unsupported_names(claim, known, inputs)
         for match in lexicon.YEARS_OF_EXPERIENCE.finditer(claim):
             if not re.search(re.escape(match.group(1)), inputs, re.IGNORECASE) and not re.search(
                 text.same_horizon(match.group(1)), inputs, re.IGNORECASE

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[\w'\u2019-]+", re.UNICODE)  # \u2019: the typographic apostrophe
 
@@ -185,8 +185,60 @@ def numbers(text: str) -> list[str]:
     return [n.replace(",", "").rstrip("%") for n in _NUMBER.findall(text)]
 
 
+_SENTENCE_BREAK = r"(?<=[.!?;:])\s+|\n+"
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?;:])\s+|\n+", text) if s.strip()]
+    return [s.strip() for s in re.split(_SENTENCE_BREAK, text) if s.strip()]
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    first, second = frozenset(a), frozenset(b)
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
+def same_step(first: str, second: str, threshold: float = 0.85) -> bool:
+    """The same goal, perhaps under another opening verb ("Build a team of X" / "Lead a team of X")."""
+    a, b = content_words(first), content_words(second)
+    if jaccard(a, b) >= threshold:
+        return True
+    # Past the opening verb, a long body said twice is a loop, not a new step.
+    rest_a, rest_b = a[1:], b[1:]
+    return min(len(rest_a), len(rest_b)) >= 4 and jaccard(rest_a, rest_b) >= threshold
+
+
+# Sentences sharing this much of their content words say the same thing.
+SAME_SENTENCE = 0.7
+
+
+def _repeats(parts: Sequence[str]) -> list[bool]:
+    said: list[list[str]] = []
+    flags = []
+    for part in parts:
+        bag = content_words(part)
+        repeat = len(bag) >= 4 and any(jaccard(bag, earlier) >= SAME_SENTENCE for earlier in said)
+        if not repeat:
+            said.append(bag)
+        flags.append(repeat)
+    return flags
+
+
+def repeated_sentences(value: str) -> list[str]:
+    """Sentences that say again what an earlier sentence said (a looping model)."""
+    parts = sentences(value)
+    return [part for part, repeat in zip(parts, _repeats(parts), strict=True) if repeat]
+
+
+def without_repeated_sentences(value: str) -> str:
+    """``value`` less the sentences :func:`repeated_sentences` finds; the rest untouched."""
+    pieces = re.split(f"({_SENTENCE_BREAK})", value)
+    sentence_pieces = pieces[0::2]
+    flags = _repeats(sentence_pieces)
+    if not any(flags):
+        return value
+    gaps = [*pieces[1::2], ""]
+    return "".join(p + gap for p, gap, repeat in zip(sentence_pieces, gaps, flags, strict=True) if not repeat).strip()
 
 
 # Verbs of arriving: they say nothing about *where* a goal arrives.
@@ -218,6 +270,11 @@ def proper_names(value: str) -> set[str]:
             ):
                 found.add(word)
     return found
+
+
+def latin_script_only(value: str) -> bool:
+    """Whether every letter in ``value`` is a Latin letter, accented or not."""
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in value if ch.isalpha())
 
 
 _FOREIGN_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")

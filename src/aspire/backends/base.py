@@ -21,6 +21,9 @@ class ChatRequest:
     # words and names. A backend that can bias tokens (llama.cpp) uses them;
     # others may ignore them. The no-prompt-echo rule judges the result either way.
     avoid_words: tuple[str, ...] = ()
+    # The candidate writes only in a Latin script: a backend that can ban tokens
+    # of other scripts should (small models slip into Chinese mid-sentence).
+    latin_only: bool = False
 
 
 @dataclass(frozen=True)

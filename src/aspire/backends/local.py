@@ -26,6 +26,13 @@ class _LoadedModel:
     llama: Any
     # A Llama instance is not thread-safe: every call on it holds this lock.
     lock: threading.Lock
+    # Tokens holding a byte of a non-Latin script; found once per model (0.3 s).
+    non_latin_tokens: Any = None
+
+    def non_latin(self) -> Any:
+        if self.non_latin_tokens is None:
+            self.non_latin_tokens = _non_latin_tokens(self.llama)
+        return self.non_latin_tokens
 
 
 # The only process-wide state: loaded models, keyed by file and load options,
@@ -77,6 +84,38 @@ REPEAT_PENALTY = 1.1
 # Strong enough that the model picks its own words, not a ban: a word the
 # candidate truly needs can still win when nothing else fits.
 AVOID_BIAS = -8.0
+
+
+# Lead bytes of UTF-8 characters outside the Latin script and its punctuation:
+# Greek to Arabic (0xCE-0xDF), Indic to Georgian (0xE0-0xE1), CJK, Hangul and
+# full-width forms (0xE3-0xEF), emoji and beyond (0xF0-). 0xC2-0xCD (accented
+# Latin letters) and 0xE2 (dashes, curly quotes) stay allowed. Bytes, not
+# decoded text, because a byte-level BPE token may hold part of a character.
+_NON_LATIN_LEAD_BYTES = frozenset([*range(0xCE, 0xE2), *range(0xE3, 0x100)])
+
+# Qwen models drift into Chinese mid-sentence ("to成为一名护士"); for a candidate
+# who writes in a Latin script those tokens are never what they meant.
+NON_LATIN_BIAS = -100.0
+
+
+def _non_latin_tokens(llama: Any) -> Any:
+    import numpy as np
+
+    return np.array(
+        [token for token in range(llama.n_vocab()) if not _NON_LATIN_LEAD_BYTES.isdisjoint(llama.detokenize([token]))],
+        dtype=np.intc,
+    )
+
+
+def _bias_processor(bias: Any) -> Any:
+    """A logits processor adding one precomputed vector: llama-cpp-python's own
+    ``logit_bias`` loops over the dict in Python for every token generated."""
+    from llama_cpp import LogitsProcessorList
+
+    def add_bias(input_ids: Any, scores: Any) -> Any:
+        return scores + bias if scores.shape == bias.shape else scores
+
+    return LogitsProcessorList([add_bias])
 
 
 def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
@@ -157,11 +196,25 @@ class LocalBackend:
                 self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
             return self._grammars[key]
 
+    def _bias(self, loaded: _LoadedModel, request: ChatRequest) -> Any:
+        """The request's logit bias as one vector over the vocabulary, or None."""
+        import numpy as np
+
+        words = _word_bias(loaded.llama, request.avoid_words)
+        if not words and not request.latin_only:
+            return None
+        bias = np.zeros(loaded.llama.n_vocab(), dtype=np.single)
+        if request.latin_only:
+            bias[loaded.non_latin()] = NON_LATIN_BIAS
+        for token, value in words.items():
+            bias[token] += value
+        return bias
+
     def complete(self, request: ChatRequest) -> Completion:
         loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
         grammar = self._grammar_for(request.schema)
         with loaded.lock:
-            bias = _word_bias(loaded.llama, request.avoid_words)
+            bias = self._bias(loaded, request)
             try:
                 result = loaded.llama.create_chat_completion(
                     messages=request.messages,
@@ -169,7 +222,7 @@ class LocalBackend:
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,
                     seed=request.seed,
-                    logit_bias=bias or None,
+                    logits_processor=None if bias is None else _bias_processor(bias),
                     repeat_penalty=self._repeat_penalty,
                 )
             except ValueError as exc:
