@@ -42,7 +42,9 @@ class Settings(BaseModel):
     max_tokens: int = Field(default=1400, ge=64)
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     seed: int = Field(default=42, description="Fixed and non-zero: llama.cpp treats 0 as unset.")
-    timeout_s: float = Field(default=120.0, gt=0)
+    timeout_s: float = Field(default=120.0, gt=0, description="Seconds to wait for one server response.")
+    max_retries: int = Field(default=2, ge=0, le=10, description="Retries of one request after a transient failure.")
+    deadline_s: float = Field(default=600.0, gt=0, description="Seconds one draft may take, all attempts together.")
     n_ctx: int = Field(default=8192, ge=512)
     n_threads: int | None = Field(default=None, ge=1)
     repair: RepairMode | None = Field(
@@ -74,6 +76,8 @@ def resolve_settings(
     temperature: float | None = None,
     seed: int | None = None,
     timeout_s: float | None = None,
+    max_retries: int | None = None,
+    deadline_s: float | None = None,
     repair: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
@@ -129,6 +133,8 @@ def resolve_settings(
         ("temperature", "ASPIRE_TEMPERATURE", temperature, float, "a number"),
         ("seed", "ASPIRE_SEED", seed, int, "a whole number"),
         ("timeout_s", "ASPIRE_TIMEOUT", timeout_s, float, "a number of seconds"),
+        ("max_retries", "ASPIRE_MAX_RETRIES", max_retries, int, "a whole number"),
+        ("deadline_s", "ASPIRE_DEADLINE", deadline_s, float, "a number of seconds"),
         ("n_ctx", "ASPIRE_N_CTX", None, int, "a whole number"),
         ("n_threads", "ASPIRE_THREADS", None, int, "a whole number"),
     ]

@@ -47,12 +47,21 @@ class ModelFileError(AspireError):
 
 
 class BackendError(AspireError):
-    """The model backend failed to produce a completion (server error, timeout, ...)."""
+    """The model backend failed to produce a completion (server error, timeout, ...).
 
-    def __init__(self, message: str, *, backend: str, status_code: int | None = None) -> None:
+    ``status_code`` is the server's HTTP status and ``code`` its error code
+    (``"insufficient_quota"``, ``"model_not_found"``), when it gave them.
+    """
+
+    def __init__(self, message: str, *, backend: str, status_code: int | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.backend = backend
         self.status_code = status_code
+        self.code = code
+
+
+class DeadlineError(BackendError):
+    """A draft ran out of its total time (``ASPIRE_DEADLINE``) before a usable reply."""
 
 
 class GenerationError(AspireError):

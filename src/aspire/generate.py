@@ -20,7 +20,7 @@ from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_afte
 from . import prompts, rules, text
 from .backends import Backend, ChatRequest, Completion, Message, create_backend
 from .config import Settings, resolve_settings
-from .errors import DraftRejectedError, GenerationError, InputError
+from .errors import DeadlineError, DraftRejectedError, GenerationError, InputError
 from .models import (
     CandidateProfile,
     CheckResult,
@@ -110,6 +110,7 @@ class _DraftSession:
         self.last_text = ""
         self.last_violations: list[str] = []
         self.started = time.perf_counter()
+        self.deadline = time.monotonic() + settings.deadline_s
 
     def request(self) -> ChatRequest:
         return ChatRequest(
@@ -121,6 +122,7 @@ class _DraftSession:
             seed=self.settings.seed + (self.attempts if self.repair == "fresh" else 0),
             avoid_words=self.avoid_words,
             latin_only=self.latin_only,
+            deadline=self.deadline,
         )
 
     def _temperature(self) -> float:
@@ -197,6 +199,16 @@ class _DraftSession:
             )
         return draft
 
+    def out_of_time(self, strict: bool) -> Draft:
+        """The deadline passed mid-repair: the best draft so far, or the deadline error."""
+        if self.best is None:
+            raise DeadlineError(
+                f"no usable draft within the {self.settings.deadline_s:g} s time limit (ASPIRE_DEADLINE) "
+                f"after {self.attempts} attempt(s)",
+                backend=self.backend.name,
+            )
+        return self.give_up(strict)
+
 
 def _prepare(
     profile: CandidateProfile | Mapping[str, Any],
@@ -250,6 +262,8 @@ def generate(
                 session.accept(session.backend.complete(session.request()))
     except _NeedsRepair:
         return session.give_up(strict)
+    except DeadlineError:
+        return session.out_of_time(strict)
     return session.draft()
 
 
@@ -268,4 +282,6 @@ async def agenerate(
                 session.accept(await session.backend.acomplete(session.request()))
     except _NeedsRepair:
         return session.give_up(strict)
+    except DeadlineError:
+        return session.out_of_time(strict)
     return session.draft()

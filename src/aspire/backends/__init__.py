@@ -19,6 +19,7 @@ def create_backend(settings: Settings) -> Backend:
             api_key=settings.api_key.get_secret_value() if settings.api_key else None,
             base_url=settings.base_url,
             timeout_s=settings.timeout_s,
+            max_retries=settings.max_retries,
         )
     from .local import LocalBackend
 

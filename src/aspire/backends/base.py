@@ -24,6 +24,9 @@ class ChatRequest:
     # The candidate writes only in a Latin script: a backend that can ban tokens
     # of other scripts should (small models slip into Chinese mid-sentence).
     latin_only: bool = False
+    # When the whole draft must be done, on the time.monotonic() clock. Not part
+    # of what is asked (the reply cache ignores it), only of how long to wait.
+    deadline: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ class CachingBackend:
             "backend": self.inner.name,
             "model": _identity(self.inner),
             "templates": self._template_version,
-            "request": asdict(request),
+            # The deadline says how long to wait, not what is asked.
+            "request": {k: v for k, v in asdict(request).items() if k != "deadline"},
         }
         blob = json.dumps(material, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()

@@ -7,6 +7,7 @@ import atexit
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from ..embedded_model import (
     check_user_model,
     ensure_embedded_model,
 )
-from ..errors import BackendError, ModelFileError
+from ..errors import BackendError, DeadlineError, ModelFileError
 from .base import ChatRequest, Completion
 
 
@@ -211,6 +212,8 @@ class LocalBackend:
         return bias
 
     def complete(self, request: ChatRequest) -> Completion:
+        if request.deadline is not None and time.monotonic() >= request.deadline:
+            raise DeadlineError("the draft's time limit ran out before the next attempt", backend=self.name)
         loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
         grammar = self._grammar_for(request.schema)
         with loaded.lock:

@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import email.utils
+import json
 import threading
+import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 import openai
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
-from ..errors import BackendError
+from ..errors import BackendError, DeadlineError
 from .base import ChatRequest, Completion
 
 ResponseFormatMode = Literal["json_schema", "json_object"]
 
-# The openai client owns transport retries (408/409/429/5xx and connection
-# errors, with backoff). aspire's own retry loop only handles bad content, so
-# no failure is ever retried by two layers at once.
+# Transport retries belong to this module alone: the openai client's own are
+# switched off (max_retries=0), and aspire's repair loop only retries bad
+# content. So each kind of failure has exactly one owner and no request is
+# multiplied (the SDK's 3 tries inside tenacity's 3 would be 9).
 DEFAULT_MAX_RETRIES = 2
+# A server asking to wait longer than this (a quota reset, not a blip) fails
+# the request at once instead of holding a chatbot's user for minutes.
+MAX_RETRY_AFTER_S = 30.0
+RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# 429s that no amount of waiting fixes: the account is out of credit.
+QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 
 
 def _response_format(mode: ResponseFormatMode, schema: dict[str, Any]) -> dict[str, Any]:
@@ -36,15 +55,58 @@ def _looks_like_format_rejection(exc: openai.APIStatusError) -> bool:
     return "response_format" in text or "json_schema" in text
 
 
+def _error_code(exc: openai.APIStatusError) -> str | None:
+    code = getattr(exc, "code", None)
+    if code is None and isinstance(exc.body, dict):
+        code = exc.body.get("code") or (exc.body.get("error") or {}).get("code")
+    return str(code) if code else None
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """The wait a server asked for (``retry-after-ms`` or ``Retry-After``: seconds or an HTTP date)."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes timeouts
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code not in RETRYABLE_STATUS or _error_code(exc) in QUOTA_CODES:
+            return False
+        wait = retry_after_s(exc)
+        return wait is None or wait <= MAX_RETRY_AFTER_S
+    return False
+
+
 class OpenAIBackend:
     """Chat completions with structured output where the server supports it.
 
-    Until a server has answered one request, the request asks for
-    ``json_schema`` structured output *without* client retries (a probe). A
-    server that rejects that format is asked again in JSON mode, and the
-    instance remembers the mode. Any other failure of the probe is sent once
-    more through the normal client, whose own retries then apply: at most one
-    extra request, once per instance, never a multiplication of retries.
+    The first request asks for ``json_schema`` structured output; a server that
+    rejects that format is asked again at once in JSON mode, and the instance
+    remembers the mode. Transient failures (connection errors, timeouts,
+    408/409/429/5xx) are retried ``max_retries`` times with exponential backoff,
+    or after the server's ``Retry-After``; anything else (400, 401, 403, 404, a
+    quota-exhausted 429, a ``Retry-After`` over 30 s) fails at once.
     """
 
     name = "openai"
@@ -58,12 +120,16 @@ class OpenAIBackend:
         timeout_s: float = 120.0,
         max_retries: int = DEFAULT_MAX_RETRIES,
         response_format: ResponseFormatMode | None = None,
+        backoff_s: float = 1.0,
     ) -> None:
         self._model = model
         # Local servers ignore the key, but the SDK insists on one.
-        key = api_key or "sk-no-key-needed"
-        self._client = openai.OpenAI(api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries)
-        self._aclient = openai.AsyncOpenAI(api_key=key, base_url=base_url, timeout=timeout_s, max_retries=max_retries)
+        self._key = api_key or "sk-no-key-needed"
+        self._timeout_s = timeout_s
+        self._max_retries = max_retries
+        self._backoff_s = backoff_s
+        self._client = openai.OpenAI(api_key=self._key, base_url=base_url, timeout=timeout_s, max_retries=0)
+        self._aclient = openai.AsyncOpenAI(api_key=self._key, base_url=base_url, timeout=timeout_s, max_retries=0)
         self._mode: ResponseFormatMode | None = response_format
         self._mode_lock = threading.Lock()
 
@@ -91,76 +157,138 @@ class OpenAIBackend:
             "temperature": request.temperature,
             "seed": request.seed,
             "response_format": _response_format(mode, request.schema),
+            "timeout": self._timeout_for(request),
         }
 
-    def _settle(self, mode: ResponseFormatMode) -> None:
+    def _timeout_for(self, request: ChatRequest) -> float:
+        """The per-request timeout, cut to what is left of the draft's deadline."""
+        if request.deadline is None:
+            return self._timeout_s
+        left = request.deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineError("the draft's time limit ran out before the next request", backend=self.name)
+        return min(self._timeout_s, left)
+
+    def _next_mode(self, exc: openai.APIStatusError) -> ResponseFormatMode | None:
+        """JSON mode, when this first rejection says the server does not know ``json_schema``."""
         with self._mode_lock:
-            self._mode = mode
+            if self._mode is None and _looks_like_format_rejection(exc):
+                self._mode = "json_object"
+                return self._mode
+        return None
+
+    def _settle(self) -> None:
+        with self._mode_lock:
+            self._mode = self._mode or "json_schema"
+
+    def _retrying_kwargs(self, request: ChatRequest) -> dict[str, Any]:
+        return {
+            "stop": stop_after_attempt(1 + self._max_retries),
+            "retry": retry_if_exception(_is_transient),
+            "wait": _wait(self._backoff_s, request.deadline),
+            "reraise": True,
+        }
 
     def complete(self, request: ChatRequest) -> Completion:
         try:
-            if self._mode is None:
-                try:
-                    probe = self._client.with_options(max_retries=0)
-                    response = probe.chat.completions.create(**self._params(request, "json_schema"))
-                    self._settle("json_schema")
-                    return self._to_completion(response)
-                except openai.APIStatusError as exc:
-                    if _looks_like_format_rejection(exc):
-                        self._settle("json_object")
-                except openai.APIConnectionError:
-                    pass
-            mode = self._mode or "json_schema"
-            response = self._client.chat.completions.create(**self._params(request, mode))
+            for attempt in Retrying(**self._retrying_kwargs(request)):
+                with attempt:
+                    return self._send(request)
         except openai.OpenAIError as exc:
-            raise _as_backend_error(exc) from None
-        return self._to_completion(response)
+            raise self._as_backend_error(exc) from None
+        except json.JSONDecodeError:
+            raise BackendError("the server's response was not JSON", backend=self.name) from None
+        raise AssertionError("unreachable: tenacity re-raises the last failure")  # pragma: no cover
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         try:
-            if self._mode is None:
-                try:
-                    probe = self._aclient.with_options(max_retries=0)
-                    response = await probe.chat.completions.create(**self._params(request, "json_schema"))
-                    self._settle("json_schema")
-                    return self._to_completion(response)
-                except openai.APIStatusError as exc:
-                    if _looks_like_format_rejection(exc):
-                        self._settle("json_object")
-                except openai.APIConnectionError:
-                    pass
-            mode = self._mode or "json_schema"
-            response = await self._aclient.chat.completions.create(**self._params(request, mode))
+            async for attempt in AsyncRetrying(**self._retrying_kwargs(request)):
+                with attempt:
+                    return await self._asend(request)
         except openai.OpenAIError as exc:
-            raise _as_backend_error(exc) from None
+            raise self._as_backend_error(exc) from None
+        except json.JSONDecodeError:
+            raise BackendError("the server's response was not JSON", backend=self.name) from None
+        raise AssertionError("unreachable: tenacity re-raises the last failure")  # pragma: no cover
+
+    def _send(self, request: ChatRequest) -> Completion:
+        mode = self._mode or "json_schema"
+        try:
+            response = self._client.chat.completions.create(**self._params(request, mode))
+        except openai.APIStatusError as exc:
+            if (fallback := self._next_mode(exc)) is None:
+                raise
+            response = self._client.chat.completions.create(**self._params(request, fallback))
+        self._settle()
+        return self._to_completion(response)
+
+    async def _asend(self, request: ChatRequest) -> Completion:
+        mode = self._mode or "json_schema"
+        try:
+            response = await self._aclient.chat.completions.create(**self._params(request, mode))
+        except openai.APIStatusError as exc:
+            if (fallback := self._next_mode(exc)) is None:
+                raise
+            response = await self._aclient.chat.completions.create(**self._params(request, fallback))
+        self._settle()
         return self._to_completion(response)
 
     def _to_completion(self, response: Any) -> Completion:
-        if not response.choices:
-            raise BackendError("the server returned no choices", backend=self.name)
-        choice = response.choices[0]
+        # The SDK builds responses without validating them: any shape gets here.
+        try:
+            choice = response.choices[0]
+            text = choice.message.content
+        except (AttributeError, IndexError, TypeError):
+            raise BackendError("the server's response has no chat message in it", backend=self.name) from None
         usage = response.usage
         return Completion(
-            text=choice.message.content or "",
+            text=text if isinstance(text, str) else "",
             finish_reason=choice.finish_reason,
             prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
             completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            model=response.model or self._model,
+            model=getattr(response, "model", None) or self._model,
         )
 
+    def _as_backend_error(self, exc: openai.OpenAIError) -> BackendError:
+        # A server may echo the key back in its message; it never leaves this object.
+        def clean(text: str) -> str:
+            return _short(text.replace(self._key, "***"))
 
-def _as_backend_error(exc: openai.OpenAIError) -> BackendError:
-    if isinstance(exc, openai.APIStatusError):
-        return BackendError(
-            f"the server answered HTTP {exc.status_code}: {_short(exc.message)}",
-            backend="openai",
-            status_code=exc.status_code,
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return BackendError("the server did not answer in time", backend="openai")
-    if isinstance(exc, openai.APIConnectionError):
-        return BackendError("could not connect to the server", backend="openai")
-    return BackendError(f"the openai client failed: {_short(str(exc))}", backend="openai")
+        if isinstance(exc, openai.APIStatusError):
+            code = _error_code(exc)
+            hint = ""
+            if exc.status_code == 429 and code in QUOTA_CODES:
+                hint = " (the account's quota is used up; retrying will not help)"
+            elif (wait := retry_after_s(exc)) is not None and wait > MAX_RETRY_AFTER_S:
+                hint = f" (it asked to wait {wait:.0f} s, more than aspire waits)"
+            return BackendError(
+                f"the server answered HTTP {exc.status_code}{hint}: {clean(exc.message)}",
+                backend=self.name,
+                status_code=exc.status_code,
+                code=code,
+            )
+        if isinstance(exc, openai.APITimeoutError):
+            return BackendError(
+                f"the server did not answer within {self._timeout_s:g} s (ASPIRE_TIMEOUT)", backend=self.name
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            return BackendError(f"could not connect to the server at {self._client.base_url}", backend=self.name)
+        return BackendError(f"the openai client failed: {clean(str(exc))}", backend=self.name)
+
+
+def _wait(backoff_s: float, deadline: float | None) -> Callable[[RetryCallState], float]:
+    """Wait what the server asked for, else back off exponentially with jitter."""
+    backoff = wait_exponential_jitter(multiplier=backoff_s, max=8 * backoff_s, jitter=backoff_s / 2)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = retry_after_s(exc) if exc is not None else None
+        seconds = asked if asked is not None else backoff(state)
+        if deadline is not None:
+            seconds = min(seconds, max(0.0, deadline - time.monotonic()))
+        return seconds
+
+    return wait
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -1,0 +1,116 @@
+"""A scripted OpenAI-compatible server on loopback that fails on purpose.
+
+Each request to ``/v1/chat/completions`` takes the next step of the script
+(the last step repeats). Steps are small tuples:
+
+- ``("reply", content, finish_reason)``: a well-formed chat completion
+- ``("status", code, headers, body)``: an HTTP error with a JSON body
+- ``("raw", body_bytes)``: a 200 whose body is whatever is given (invalid JSON)
+- ``("hang", seconds)``: say nothing for that long, then close
+- ``("drop",)``: close the connection without a response
+
+Every request's JSON body is kept in ``requests`` so tests can count them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Step = tuple[Any, ...]
+
+
+def completion_body(content: str, finish_reason: str = "stop") -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fault-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30},
+    }
+
+
+def error_body(message: str, code: str | None = None, kind: str = "server_error") -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "code": code}}
+
+
+class FaultServer:
+    def __init__(self, script: list[Step]) -> None:
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                step = server._take(json.loads(body or b"{}"), {k.lower(): v for k, v in self.headers.items()})
+                kind = step[0]
+                if kind == "reply":
+                    self._send(200, {}, json.dumps(completion_body(step[1], step[2])).encode())
+                elif kind == "status":
+                    self._send(step[1], step[2], json.dumps(step[3]).encode())
+                elif kind == "raw":
+                    self._send(200, {}, step[1])
+                elif kind == "hang":
+                    server._stop.wait(step[1])
+                    self.close_connection = True
+                elif kind == "drop":
+                    self.close_connection = True
+                else:  # pragma: no cover - a typo in a test's script
+                    raise ValueError(kind)
+
+            def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def _take(self, body: dict[str, Any], headers: dict[str, str]) -> Step:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.requests)
+
+    def start(self) -> None:
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@contextmanager
+def fault_server(*script: Step) -> Iterator[FaultServer]:
+    server = FaultServer(list(script))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
