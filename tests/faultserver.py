@@ -4,6 +4,7 @@ Each request to ``/v1/chat/completions`` takes the next step of the script
 (the last step repeats). Steps are small tuples:
 
 - ``("reply", content, finish_reason)``: a well-formed chat completion
+- ``("slow", seconds, content)``: the same, after a pause (a busy model)
 - ``("status", code, headers, body)``: an HTTP error with a JSON body
 - ``("raw", body_bytes)``: a 200 whose body is whatever is given (invalid JSON)
 - ``("hang", seconds)``: say nothing for that long, then close
@@ -62,6 +63,9 @@ class FaultServer:
                 kind = step[0]
                 if kind == "reply":
                     self._send(200, {}, json.dumps(completion_body(step[1], step[2])).encode())
+                elif kind == "slow":
+                    server._stop.wait(step[1])
+                    self._send(200, {}, json.dumps(completion_body(step[2])).encode())
                 elif kind == "status":
                     self._send(step[1], step[2], json.dumps(step[3]).encode())
                 elif kind == "raw":

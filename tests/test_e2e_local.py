@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from aspire import ChatRequest, Draft
+from aspire import ChatRequest, Draft, agenerate, generate
 from aspire.backends.local import LocalBackend
 from aspire.embedded_model import ensure_embedded_model
 from aspire.rules import RULES
@@ -107,22 +107,57 @@ def test_fixed_seed_is_deterministic():
     assert first.finish_reason in ("stop", "length")
 
 
-def test_one_model_serves_threads_and_tasks():
+def _assert_correct(draft: Draft, company: str) -> None:
+    assert draft.backend == "local" and draft.plan.goals[0].goal == f"Get hired by {company}"
+    assert 3 <= len(draft.plan.goals) <= 10 and len(draft.answer.split()) >= 20
+    assert [c.rule for c in draft.checks] == list(RULES)
+
+
+def test_the_library_from_8_threads_and_32_asyncio_tasks_on_one_local_model():
+    """One Llama instance is not thread-safe; the backend serialises every call on it.
+
+    40 real drafts, one attempt each (about 15 minutes on 2 cores). The deadline is
+    raised because a queued draft's clock runs while it waits for the model.
+    """
     backend = LocalBackend()
-    results: list[str] = []
+    resume = (EXAMPLE_RESUMES / "retail_store_manager.md").read_text(encoding="utf-8")
+    options = {"max_attempts": 1, "deadline_s": 7200}
+    companies = [f"Store {number}" for number in range(40)]
+    drafts: dict[str, Draft] = {}
+    errors: list[BaseException] = []
 
-    def work() -> None:
-        results.append(backend.complete(TINY).text)
+    def work(company: str) -> None:
+        try:
+            drafts[company] = generate({"resume": resume, "company": company}, backend=backend, **options)
+        except BaseException as exc:  # reported below with the company
+            errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    threads = [threading.Thread(target=work, args=(company,)) for company in companies[:8]]
+    for thread in threads:
+        thread.start()
 
-    async def many() -> list[str]:
-        done = await asyncio.gather(*(backend.acomplete(TINY) for _ in range(3)))
-        return [c.text for c in done]
+    async def many() -> list[Draft]:
+        return await asyncio.gather(
+            *(agenerate({"resume": resume, "company": c}, backend=backend, **options) for c in companies[8:])
+        )
 
-    results += asyncio.run(many())
-    assert len(results) == 6 and len(set(results)) == 1
+    drafts.update(zip(companies[8:], asyncio.run(many()), strict=True))
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(drafts) == sorted(companies)
+    for company, draft in drafts.items():
+        _assert_correct(draft, company)
+
+
+def test_a_resume_too_long_for_the_context_is_refused_before_generating(tmp_path):
+    """Far under the 5 MB file limit, far over 8,192 tokens of context: a clean error, at once."""
+    resume = tmp_path / "long_resume.md"
+    one = (EXAMPLE_RESUMES / "retail_store_manager.md").read_text(encoding="utf-8")
+    resume.write_text("\n".join([one] * 60), encoding="utf-8")
+    result = _aspire("draft", "--resume", str(resume), "--company", "Target", timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert (
+        result.stderr.startswith("aspire: error:") and "more than the model's context of 8,192 tokens" in result.stderr
+    )
+    assert "Traceback" not in result.stderr

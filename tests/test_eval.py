@@ -281,3 +281,25 @@ def test_repo_eval_set_loads_cleanly():
     assert len({c.id.split("-")[0] for c in cases}) >= 10  # professions, by id prefix
     assert any(c.profile.job_description for c in cases)
     assert len({c.profile.question for c in cases}) >= 4
+
+
+def test_token_budget_skips_cases_once_spent_and_the_next_run_drafts_them(cases_dir, tmp_path):
+    out = tmp_path / "run"
+    backend = ByCompanyBackend({})
+    summary = run(cases_dir, out, backend, token_budget=150)  # one draft costs 150 tokens here
+    assert backend.calls == 1
+    assert summary["errors"] == 2 and summary["this_run"]["tokens"] == 150
+    skipped = [r for r in read_lines(out) if r["status"] == "error"]
+    assert all(r["error"]["type"] == "BudgetExhaustedError" for r in skipped)
+    assert "token budget of 150 is used up" in skipped[0]["error"]["message"]
+
+    summary = run(cases_dir, out, ByCompanyBackend({}))  # no budget: finishes what was skipped
+    assert summary["passed"] == 3 and summary["this_run"]["cases_drafted"] == 2
+
+
+def test_cli_token_budget(scripted, cases_dir, tmp_path, capsys):
+    args = ["eval", str(cases_dir), "--out", str(tmp_path / "run"), "--no-cache", "--backend", "local"]
+    assert cli.main([*args, "--token-budget", "1"]) == 0  # min pass rate 0: skipped cases still exit 0
+    assert "skipped: this run's token budget" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main([*args, "--token-budget", "0"])

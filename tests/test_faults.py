@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -244,6 +248,11 @@ def test_the_api_key_never_appears_in_errors_logs_or_reprs(profile, caplog, caps
     seen += [record.getMessage() for record in caplog.records]
     assert code == 2 and "HTTP 401" in err
     assert all(SENTINEL_KEY not in text for text in seen)
+    # Even at DEBUG the openai and httpx loggers show no request body, so no resume text.
+    resume_line = "top 10% of Best Buy stores nationwide"
+    assert resume_line in (EXAMPLE_RESUMES / "retail_store_manager.md").read_text()
+    assert any(r.name.startswith(("openai", "httpx")) for r in caplog.records)
+    assert all(resume_line not in text for text in seen)
 
 
 def test_cli_reports_a_failing_server_in_one_line(capsys, monkeypatch, tmp_path):
@@ -255,3 +264,71 @@ def test_cli_reports_a_failing_server_in_one_line(capsys, monkeypatch, tmp_path)
     _, err = capsys.readouterr()
     assert code == 2 and server.count == 3
     assert err.startswith("aspire: error:") and "HTTP 503" in err and "Traceback" not in err
+
+
+# --- crash safety and secrets on disk, through the real CLI in a subprocess
+
+
+def _write_cases(folder, count, company="Target"):
+    folder.mkdir()
+    resume = "Assistant Store Manager, Best Buy, 2015-present\n- Recruited and trained new employees.\n"
+    for number in range(count):
+        lines = [f"id: case-{number:02d}", "profile:", f"  company: {company}", "  resume: |"]
+        lines += [f"    {line}" for line in resume.splitlines()]
+        (folder / f"case_{number:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _eval_command(cases, out, *extra):
+    return [sys.executable, "-m", "aspire", "eval", str(cases), "--out", str(out), "--backend", "openai", *extra]
+
+
+def _eval_env(base_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
+    env |= {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": SENTINEL_KEY, "ASPIRE_CACHE_DIR": str(tmp_path / "cache")}
+    return env
+
+
+def test_kill_9_mid_eval_then_rerun_loses_and_repeats_nothing(tmp_path):
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    _write_cases(cases, 12)
+    results = out / "results.jsonl"
+    with fault_server(("slow", 0.25, GOOD)) as server:
+        env = _eval_env(server.base_url, tmp_path)
+        command = _eval_command(cases, out, "--no-cache", "--max-attempts", "1", "--concurrency", "2")
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not results.exists() or results.read_text().count("\n") < 4):
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        before = [json.loads(line) for line in results.read_text().splitlines() if line.endswith("}")]
+        assert 4 <= len(before) < 12
+        requests_before = server.count
+
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        requests_again = server.count - requests_before
+
+    lines = results.read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line parses: nothing torn
+    ids = [r["id"] for r in records]
+    assert sorted(ids) == [f"case-{n:02d}" for n in range(12)]  # each case exactly once
+    assert requests_again == 12 - len(before)  # nothing finished was drafted again
+    finished = {r["id"]: r for r in before}
+    assert all(r == finished[r["id"]] for r in records if r["id"] in finished)
+    assert json.loads((out / "summary.json").read_text())["cases"] == 12
+
+
+def test_the_key_is_in_no_file_the_eval_writes(tmp_path):
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    _write_cases(cases, 2)
+    with fault_server(("reply", GOOD, "stop")) as server:
+        result = subprocess.run(
+            _eval_command(cases, out), env=_eval_env(server.base_url, tmp_path), capture_output=True, text=True
+        )
+    assert result.returncode == 0, result.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "cases" not in p.parts]
+    assert {p.name for p in written} >= {"results.jsonl", "summary.json", "report.md", "report.html"}
+    assert any("cache" in p.parts for p in written)
+    assert all(SENTINEL_KEY.encode() not in p.read_bytes() for p in written)
+    assert SENTINEL_KEY not in result.stdout + result.stderr

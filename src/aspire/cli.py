@@ -171,6 +171,13 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--min-pass-rate", type=_rate, default=0.0, metavar="X", help="exit 1 below this pass rate, 0-1 (default 0)"
     )
     evaluate.add_argument("--baseline", metavar="DIR", help="an earlier --out folder to compare with")
+    evaluate.add_argument(
+        "--token-budget",
+        type=_positive_int,
+        metavar="N",
+        help="stop starting cases once this run has spent N tokens; the rest are skipped (errors) and "
+        "drafted by the next run with the same --out",
+    )
     evaluate.add_argument("--no-cache", action="store_true", help="always call the model")
     evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/eval)")
     evaluate.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
@@ -307,7 +314,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             cases,
             case_errors,
             backend,
-            EvalOptions(out_dir=Path(args.out), concurrency=args.concurrency, baseline=baseline, generation=generation),
+            EvalOptions(
+                out_dir=Path(args.out),
+                concurrency=args.concurrency,
+                baseline=baseline,
+                generation=generation,
+                token_budget=args.token_budget,
+            ),
             on_result=progress,
         )
     )

@@ -29,6 +29,19 @@ class InputError(AspireError):
         self.field = field
 
 
+class ContextOverflowError(InputError):
+    """The prompt and the longest reply do not fit the model's context window.
+
+    Raised before any tokens are generated; nothing is truncated silently.
+    """
+
+    def __init__(self, message: str, *, prompt_tokens: int, max_tokens: int, context_tokens: int) -> None:
+        super().__init__(message, field="resume")
+        self.prompt_tokens = prompt_tokens
+        self.max_tokens = max_tokens
+        self.context_tokens = context_tokens
+
+
 class ModelFileError(AspireError):
     """The embedded GGUF model is missing, incomplete or fails its checksum."""
 
@@ -62,6 +75,15 @@ class BackendError(AspireError):
 
 class DeadlineError(BackendError):
     """A draft ran out of its total time (``ASPIRE_DEADLINE``) before a usable reply."""
+
+
+class BudgetExhaustedError(AspireError):
+    """An eval run spent its ``--token-budget``; the cases not yet started are skipped."""
+
+    def __init__(self, message: str, *, budget: int, spent: int) -> None:
+        super().__init__(message)
+        self.budget = budget
+        self.spent = spent
 
 
 class GenerationError(AspireError):

@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError
-
-# Resumes are a page or two; 5 MB of text is far beyond any real one and keeps
-# a mistaken path (a log file, a dump) from being read into memory and a prompt.
-MAX_INPUT_BYTES = 5 * 1024 * 1024
+from .models import MAX_INPUT_BYTES
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 NOT_YET_SUPPORTED = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
@@ -21,6 +18,9 @@ def read_text_file(path: str | Path, *, what: str = "resume") -> str:
         raise InputError(f"{what} file not found: {file}", field=what)
     if file.is_dir():
         raise InputError(f"{what} path is a directory, not a file: {file}", field=what)
+    if not file.is_file():
+        # A named pipe or a device would block the read forever or never end.
+        raise InputError(f"{what} path is not a regular file: {file}", field=what)
     kind = NOT_YET_SUPPORTED.get(file.suffix.lower())
     if kind:
         raise InputError(

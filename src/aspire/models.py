@@ -13,6 +13,10 @@ DEFAULT_QUESTION = "What are your career aspirations?"
 
 # Generous but finite: a company name is a name, not a paragraph.
 MAX_COMPANY_CHARS = 200
+# Resumes are a page or two; 5 MB is far beyond any real one and keeps a
+# mistaken path (a log file, a dump) out of memory and out of a prompt. What
+# fits here may still not fit the model's context: the backend says so.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 GoalKind = Literal["hire", "learn", "skill", "project", "client", "promotion", "credential"]
 
@@ -43,6 +47,13 @@ class CandidateProfile(BaseModel):
     def _resume_not_blank(cls, value: str) -> str:
         if not value:
             raise ValueError("the resume is empty")
+        return value
+
+    @field_validator("resume", "job_description")
+    @classmethod
+    def _within_size_limit(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > MAX_INPUT_BYTES:
+            raise ValueError(f"the text is {len(value):,} characters; the limit is {MAX_INPUT_BYTES:,} (5 MB)")
         return value
 
     @field_validator("company")

@@ -184,6 +184,35 @@ def _example_json(content: DraftContent) -> str:
     return json.dumps(generated_part(content).model_dump(mode="json"), ensure_ascii=False)
 
 
+# The prompt's own markup: the tags around the candidate's texts, and chat-template
+# tokens ("<|im_start|>system") that a tokenizer could read as real turns.
+_OUR_TAGS = re.compile(r"<\s*(/?)\s*(resume|job_description)\s*>", re.IGNORECASE)
+_CHAT_MARKUP = re.compile(r"<\|([^|<>\n]{0,40})\|>")
+
+
+def as_data(value: str) -> str:
+    """The candidate's text with anything that could pass for prompt markup defused.
+
+    A resume that writes "</resume>" cannot close the resume early and talk as
+    the prompt; "[/resume]" reads the same to a person.
+    """
+    value = _OUR_TAGS.sub(lambda m: f"[{m.group(1)}{m.group(2).lower()}]", value)
+    return _CHAT_MARKUP.sub(lambda m: f"[{m.group(1)}]", value)
+
+
+def _as_data_profile(profile: CandidateProfile) -> CandidateProfile:
+    return profile.model_copy(
+        update={
+            "resume": as_data(profile.resume),
+            "job_description": as_data(profile.job_description) if profile.job_description else None,
+            "name": as_data(profile.name) if profile.name else None,
+            "role": as_data(profile.role) if profile.role else None,
+            "question": as_data(profile.question),
+            "skills": [as_data(skill) for skill in profile.skills],
+        }
+    )
+
+
 def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] | None = None) -> list[Message]:
     """System prompt, worked examples as earlier turns, then the candidate.
 
@@ -195,7 +224,9 @@ def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] 
     for shot in shots:
         messages.append({"role": "user", "content": render("candidate.j2", profile=shot.profile)})
         messages.append({"role": "assistant", "content": _example_json(shot.output)})
-    messages.append({"role": "user", "content": render("candidate.j2", profile=profile)})
+    # Jinja only ever sees the candidate's text as a variable's value, never as
+    # template source, so "{{ 7*7 }}" in a resume stays "{{ 7*7 }}".
+    messages.append({"role": "user", "content": render("candidate.j2", profile=_as_data_profile(profile))})
     return messages
 
 
@@ -206,7 +237,7 @@ def fresh_repair_messages(violations: Sequence[str], profile: CandidateProfile) 
     (with the next seed) it writes a new draft and can still steer clear of the failures.
     """
     messages = build_messages(profile)
-    note = render("repair_note.j2", violations=list(violations), company=profile.company)
+    note = render("repair_note.j2", violations=[as_data(v) for v in violations], company=profile.company)
     messages[-1] = {"role": "user", "content": messages[-1]["content"] + "\n\n" + note}
     return messages
 
@@ -217,7 +248,7 @@ def repair_messages(previous_output: str, violations: Sequence[str], profile: Ca
         {"role": "assistant", "content": previous_output},
         {
             "role": "user",
-            "content": render("repair.j2", violations=list(violations), company=profile.company),
+            "content": render("repair.j2", violations=[as_data(v) for v in violations], company=profile.company),
         },
     ]
 

@@ -18,7 +18,7 @@ from ..embedded_model import (
     check_user_model,
     ensure_embedded_model,
 )
-from ..errors import BackendError, DeadlineError, ModelFileError
+from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
 from .base import ChatRequest, Completion
 
 
@@ -139,6 +139,31 @@ def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
     return bias
 
 
+# Chat markup around each message (Qwen: "<|im_start|>role\n" ... "<|im_end|>\n").
+MESSAGE_OVERHEAD_TOKENS = 8
+
+
+def _check_fits(llama: Any, request: ChatRequest, n_ctx: int) -> None:
+    """Refuse, before generating anything, a prompt that leaves no room for the reply.
+
+    llama-cpp-python would otherwise shrink ``max_tokens`` to what is left and
+    every attempt would stop mid-JSON, or fail on a prompt over the context.
+    """
+    prompt = sum(
+        len(llama.tokenize(m["content"].encode(), add_bos=False, special=False)) + MESSAGE_OVERHEAD_TOKENS
+        for m in request.messages
+    )
+    if prompt + request.max_tokens > n_ctx:
+        raise ContextOverflowError(
+            f"the prompt is about {prompt:,} tokens and the reply may need {request.max_tokens:,}, more than "
+            f"the model's context of {n_ctx:,} tokens; shorten the resume or job description, "
+            "or raise ASPIRE_N_CTX",
+            prompt_tokens=prompt,
+            max_tokens=request.max_tokens,
+            context_tokens=n_ctx,
+        )
+
+
 class LocalBackend:
     """Runs a GGUF model in process; by default the verified embedded model.
 
@@ -217,6 +242,7 @@ class LocalBackend:
         loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
         grammar = self._grammar_for(request.schema)
         with loaded.lock:
+            _check_fits(loaded.llama, request, self._n_ctx)
             bias = self._bias(loaded, request)
             try:
                 result = loaded.llama.create_chat_completion(

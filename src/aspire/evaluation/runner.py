@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends import Backend
-from ..errors import AspireError
+from ..errors import AspireError, BudgetExhaustedError
 from ..files import atomic_write
 from ..generate import agenerate
 from ..models import Draft
@@ -41,6 +41,10 @@ class EvalOptions:
     out_dir: Path
     concurrency: int = 1
     baseline: Path | None = None
+    # Tokens (prompt + completion) this run may spend. Checked before each case
+    # starts: cases already in flight finish, later ones are recorded as skipped
+    # (errors, so the next run with the same --out drafts them).
+    token_budget: int | None = None
     # Keyword arguments for agenerate: max_attempts, max_tokens, temperature, seed.
     generation: dict[str, Any] = field(default_factory=dict)
 
@@ -159,16 +163,25 @@ async def run_eval(
     pending = [c for c in cases if c.id not in kept]
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     started = time.perf_counter()
+    spent = 0
 
     async def run_one(case: EvalCase) -> None:
+        nonlocal spent
         async with semaphore:
             begun = time.perf_counter()
             try:
+                if options.token_budget is not None and spent >= options.token_budget:
+                    raise BudgetExhaustedError(
+                        f"skipped: this run's token budget of {options.token_budget:,} is used up ({spent:,} spent)",
+                        budget=options.token_budget,
+                        spent=spent,
+                    )
                 draft = await agenerate(case.profile, backend=backend, **options.generation)
             except Exception as exc:  # one bad case never stops the batch
                 record = _error_record(case.id, case.source, exc, context)
                 record["latency_s"] = round(time.perf_counter() - begun, 3)
             else:
+                spent += draft.usage.prompt_tokens + draft.usage.completion_tokens
                 passed, expectations = judge_case(case, draft)
                 record = {
                     "id": case.id,
@@ -197,6 +210,8 @@ async def run_eval(
     summary = summarise(final, context)
     summary["this_run"] = {
         "cases_drafted": len(pending),
+        "tokens": spent,
+        "token_budget": options.token_budget,
         "cases_resumed": len(kept),
         # A caching backend counts its misses; otherwise every attempt drafted now was a call.
         "model_calls": int(getattr(backend, "misses", sum(r["attempts"] for r in final if r["id"] in drafted_now))),
