@@ -199,3 +199,21 @@ def test_the_second_rung_earns_a_credential_or_masters_a_skill(profile, goal, fi
 
     rungs = prompts.generation_schema(profile)["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"]
     assert bool(re.fullmatch(rungs[1]["properties"]["goal"]["pattern"], goal)) is fits
+
+
+@pytest.mark.parametrize(
+    ("company", "allowed", "refused"),
+    [
+        ("Harbor Home Goods", ["Learn Harbor's retail operations", "Learn Harbor Home Goods' stock methods"], []),
+        ("Target", ["Learn Target's store operations"], ["Learn Macy's store operations", "Learn the store"]),
+    ],
+)
+def test_the_first_rung_learns_the_target_company(company, allowed, refused):
+    import re
+
+    schema = prompts.generation_schema(CandidateProfile(resume="Sales Supervisor, Macy's, 2010", company=company))
+    pattern = schema["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"][0]["properties"]["goal"]
+    for goal in allowed:
+        assert re.match(pattern["pattern"], goal), goal
+    for goal in [*refused, f"Learn {company}'s " + "many " * 20]:
+        assert not re.match(pattern["pattern"], goal), goal

@@ -14,7 +14,7 @@ from aspire.backends import ChatRequest
 from aspire.backends.local import MESSAGE_OVERHEAD_TOKENS, _check_fits
 from aspire.models import MAX_INPUT_BYTES
 
-from .conftest import EXAMPLE_RESUMES, good_reply_data
+from .conftest import EXAMPLE_RESUMES, REPO, good_reply_data
 
 RESUME = EXAMPLE_RESUMES / "retail_store_manager.md"
 
@@ -169,3 +169,12 @@ def test_a_hostile_resume_is_data_and_a_draft_that_obeys_it_is_repaired(make_rep
     assert {"reveal", "system", "prompt"} <= set(backend.requests[0].avoid_words)
     evidence = backend.requests[0].schema["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"][0]
     assert not any("Ignore" in option for option in evidence["properties"]["evidence"]["enum"])
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [("/nonexistent/model.gguf", "model file not found"), (str(REPO / "README.md"), "is not a GGUF model file")],
+)
+def test_an_unknown_local_model_is_a_clean_error(capsys, model, message):
+    code, out, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Acme", "--model", model)
+    assert code == 2 and message in err and "Traceback" not in err and out == ""

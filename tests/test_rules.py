@@ -245,6 +245,38 @@ def test_company_aids_without_a_plan_reads_the_answer(profile, good_reply):
     assert _verdict("company-aids", dataclasses.replace(subject, answer=bare)).verdict == "fail"
 
 
+PAST_EMPLOYERS = (
+    "Assistant Store Manager | Best Buy Co., Inc - Los Angeles | 2015-present\n"
+    "- Recruited and trained new employees; worked with Sales Supervisor teams.\n"
+    "Sales Supervisor | Macy's Inc - Los Angeles | 2010-2015\n"
+    "- Coordinated sales promotions and managed inventory.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("goal", "answer_extra"),
+    [
+        ("Learn Macy's sales and customer service methods", ""),  # seen from the embedded model
+        ("Lead seasonal promotions for Macy", ""),
+        ("Lead a seasonal sales promotion", " Macy's experienced team would give me the coaching I need."),
+    ],
+)
+def test_crediting_a_past_employer_instead_of_the_company_fails(profile, good_reply, goal, answer_extra):
+    data = copy.deepcopy(good_reply)
+    data["plan"]["goals"][1]["goal"] = goal
+    data["answer"] += answer_extra
+    result = _verdict("company-aids", _subject(profile, data, resume=PAST_EMPLOYERS))
+    assert result.verdict == "fail" and "Macy" in result.evidence and "from the resume" in result.evidence
+
+
+def test_mentioning_past_employers_as_experience_is_fine(profile, good_reply):
+    data = copy.deepcopy(good_reply)
+    data["answer"] += " At Macy's I coordinated sales promotions, and I will bring that to Target."
+    assert _verdict("company-aids", _subject(profile, data, resume=PAST_EMPLOYERS)).verdict == "pass"
+    names = rules.employer_names(PAST_EMPLOYERS, "Target")
+    assert {"Buy", "Macy"} <= set(names) and "Target" not in names
+
+
 def test_company_name_matching_ignores_legal_suffix():
     assert rules.mentions("I want to grow with Acme.", "Acme Inc.")
     assert rules.mentions("I want to grow with ACME INC", "Acme Inc.")

@@ -307,6 +307,21 @@ def _credential_or_skill() -> str:
     return f"^({credential}|{skill})$"
 
 
+def _learn_the_company(company: str) -> str | None:
+    """The first rung learns the *target* company's ways: "Learn Target's store operations".
+
+    Left to "Learn ...", the 0.5B model put a past employer from the resume there
+    ("Learn Macy's sales methods" in a plan for another retailer).
+    """
+    if '"' in company or "\\" in company:
+        return None
+    names = [_literal(company)]
+    first = company.split()[0]
+    if len(company.split()) > 1 and len(first) >= 3 and first.lower() != "the":
+        names.append(_literal(first))  # "Riverside's", as the worked examples write it
+    return f"^Learn ({'|'.join(names)})('s|') {_words_up_to(GOAL_WORDS - 2)}$"
+
+
 def _starts_with(words: Sequence[str], body: str = _FREE_TEXT) -> str:
     return "^(" + "|".join(words) + ") " + body + "$"
 
@@ -386,9 +401,13 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     rungs = []
     for number, openings in enumerate(GOAL_LADDER):
         rung = copy.deepcopy(goal)
-        rung["properties"]["goal"]["pattern"] = (
-            _credential_or_skill() if number == CREDENTIAL_RUNG else _starts_with(openings, _words_up_to(GOAL_WORDS))
-        )
+        if number == CREDENTIAL_RUNG:
+            pattern = _credential_or_skill()
+        elif number == 0 and profile is not None and (learning := _learn_the_company(profile.company)):
+            pattern = learning
+        else:
+            pattern = _starts_with(openings, _words_up_to(GOAL_WORDS))
+        rung["properties"]["goal"]["pattern"] = pattern
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema

@@ -280,9 +280,48 @@ def career_relevant(s: Subject) -> CheckResult:
     )
 
 
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+# Future help in the answer: "IBM's mentors would give me", "help IBM grow".
+_FUTURE_AID = r"(would|will|can|could)\s+(give|help|support|offer|provide|teach|train|mentor|let|allow|prepare)"
+
+
+def employer_names(resume: str | None, company: str) -> list[str]:
+    """Names on the resume's dated lines (its jobs and schools) that are not the target company."""
+    if not resume:
+        return []
+    dated = "\n".join(line for line in resume.splitlines() if _YEAR.search(line))
+    said_in_lower_case = set(re.findall(r"\b[a-z][\w&-]*", resume))
+    skip = set(text.words(company)) | lexicon.COMMON_CAPITALS | text.GENERIC_CAREER_WORDS | {"present"}
+    return sorted(
+        name for name in text.proper_names(dated) if name.lower() not in skip and name.lower() not in said_in_lower_case
+    )
+
+
+def _credits_past_employers(s: Subject) -> list[str]:
+    """Goals and promises of help that name a past employer where the target company belongs.
+
+    Seen from the embedded model: "Learn IBM's HR software" in a plan for Greenway Foods.
+    """
+    problems = []
+    for name in employer_names(s.resume, s.company):
+        named = re.escape(name)
+        for goal in s.later_goals:
+            if re.search(rf"\b{named}['\u2019]s\b|\b(at|with|for)\s+{named}\b", goal):
+                problems.append(f'The goal "{_clip(goal)}" is about {name}, from the resume, not {s.company}.')
+                break
+        for sentence in text.sentences(s.answer):
+            if re.search(rf"\b{named}['\u2019]s\b[^.]{{0,60}}\b{_FUTURE_AID}|\bhelp\s+{named}\b", sentence):
+                problems.append(f'The answer expects help from or for {name}, from the resume: "{_clip(sentence)}".')
+                break
+    return problems
+
+
 def company_aids(s: Subject) -> CheckResult:
     rule = "company-aids"
     problems, fixes = [], []
+    if elsewhere := _credits_past_employers(s):
+        problems += elsewhere
+        fixes.append(f"The plan is for {s.company}: put {s.company} where a past employer is named.")
     names_company = text.mentions(s.answer, s.company)
     if not names_company:
         problems.append(f"The answer never names {s.company}.")
