@@ -292,27 +292,33 @@ def test_kill_9_mid_eval_then_rerun_loses_and_repeats_nothing(tmp_path):
     cases, out = tmp_path / "cases", tmp_path / "out"
     _write_cases(cases, 12)
     results = out / "results.jsonl"
+    options = ("--no-cache", "--max-attempts", "1", "--concurrency", "2")
     with fault_server(("slow", 0.25, GOOD)) as server:
-        env = _eval_env(server.base_url, tmp_path)
-        command = _eval_command(cases, out, "--no-cache", "--max-attempts", "1", "--concurrency", "2")
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _eval_command(cases, out, *options),
+            env=_eval_env(server.base_url, tmp_path),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not results.exists() or results.read_text().count("\n") < 4):
             time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        before = [json.loads(line) for line in results.read_text().splitlines() if line.endswith("}")]
-        assert 4 <= len(before) < 12
-        requests_before = server.count
+    before = [json.loads(line) for line in results.read_text().splitlines() if line.endswith("}")]
+    assert 4 <= len(before) < 12
 
-        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    # A second server, so requests the killed process left in flight are not counted.
+    with fault_server(("slow", 0.25, GOOD)) as server:
+        env = _eval_env(server.base_url, tmp_path)
+        again = subprocess.run(
+            _eval_command(cases, out, *options), env=env, capture_output=True, text=True, timeout=120
+        )
         assert again.returncode == 0, again.stderr
-        requests_again = server.count - requests_before
+        requests_again = server.count
 
-    lines = results.read_text().splitlines()
-    records = [json.loads(line) for line in lines]  # every line parses: nothing torn
-    ids = [r["id"] for r in records]
-    assert sorted(ids) == [f"case-{n:02d}" for n in range(12)]  # each case exactly once
+    records = [json.loads(line) for line in results.read_text().splitlines()]  # every line parses: none torn
+    assert sorted(r["id"] for r in records) == [f"case-{n:02d}" for n in range(12)]  # each case exactly once
     assert requests_again == 12 - len(before)  # nothing finished was drafted again
     finished = {r["id"]: r for r in before}
     assert all(r == finished[r["id"]] for r in records if r["id"] in finished)
@@ -332,3 +338,24 @@ def test_the_key_is_in_no_file_the_eval_writes(tmp_path):
     assert any("cache" in p.parts for p in written)
     assert all(SENTINEL_KEY.encode() not in p.read_bytes() for p in written)
     assert SENTINEL_KEY not in result.stdout + result.stderr
+    # The async client is closed inside the event loop, not by the garbage collector after it.
+    assert "Traceback" not in result.stderr and "Event loop is closed" not in result.stderr
+
+
+def test_a_backend_made_from_a_name_is_closed_with_its_event_loop(profile, capfd, caplog):
+    """Unclosed, the openai client's finaliser schedules its close on whatever loop runs
+    when it is collected, a later one, and that prints "Event loop is closed" tracebacks."""
+    import gc
+
+    async def collect_later() -> None:
+        gc.collect()
+        await asyncio.sleep(0.05)
+
+    gc.collect()  # other tests' clients, collected here with no loop running, stay quiet
+    caplog.clear()
+    capfd.readouterr()
+    with fault_server(("reply", GOOD, "stop")) as server:
+        draft = asyncio.run(agenerate(profile, backend="openai", base_url=server.base_url))
+        asyncio.run(collect_later())
+    assert draft.passed
+    assert "Event loop is closed" not in capfd.readouterr().err + caplog.text

@@ -13,9 +13,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint_and_format():
-    lint = _run("ruff", "check", "src", "tests")
+    lint = _run("ruff", "check", "src", "tests", "bench")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run("ruff", "format", "--check", "src", "tests")
+    fmt = _run("ruff", "format", "--check", "src", "tests", "bench")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 

@@ -265,6 +265,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .backends import create_backend
+    from .backends.base import aclose_backend
     from .backends.cache import CachingBackend
     from .config import resolve_settings
     from .embedded_model import cache_dir
@@ -309,21 +310,21 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    summary = asyncio.run(
-        run_eval(
-            cases,
-            case_errors,
-            backend,
-            EvalOptions(
-                out_dir=Path(args.out),
-                concurrency=args.concurrency,
-                baseline=baseline,
-                generation=generation,
-                token_budget=args.token_budget,
-            ),
-            on_result=progress,
-        )
+    eval_options = EvalOptions(
+        out_dir=Path(args.out),
+        concurrency=args.concurrency,
+        baseline=baseline,
+        generation=generation,
+        token_budget=args.token_budget,
     )
+
+    async def evaluate() -> dict[str, Any]:
+        try:
+            return await run_eval(cases, case_errors, backend, eval_options, on_result=progress)
+        finally:
+            await aclose_backend(backend)
+
+    summary = asyncio.run(evaluate())
     print(summary_to_text(summary, args.out))
     return EXIT_OK if summary["pass_rate"] >= args.min_pass_rate else EXIT_CHECKS_FAILED
 

@@ -19,6 +19,7 @@ from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_afte
 
 from . import prompts, rules, text
 from .backends import Backend, ChatRequest, Completion, Message, create_backend
+from .backends.base import aclose_backend
 from .config import Settings, resolve_settings
 from .errors import DeadlineError, DraftRejectedError, GenerationError, InputError
 from .models import (
@@ -284,4 +285,7 @@ async def agenerate(
         return session.give_up(strict)
     except DeadlineError:
         return session.out_of_time(strict)
+    finally:
+        if isinstance(backend, str) or backend is None:  # made here from a name: ours to close
+            await aclose_backend(session.backend)
     return session.draft()

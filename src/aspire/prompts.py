@@ -127,41 +127,13 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
     own = text.stems(
         "\n".join([profile.resume, profile.role or "", ", ".join(profile.skills), profile.job_description or ""])
     ) | text.stems(profile.company)
-    system = text.stems(render("system.j2"))
     found: dict[str, None] = {}
     for example in prompt_examples():
         if example.profile.resume == profile.resume:
             continue
-        shown = example.profile
-        domain = "\n".join([shown.resume, shown.role or "", ", ".join(shown.skills)])
-        written = _written(example.output)
-        # The example's own field words that its answer and plan repeat: the words a
-        # small model copies. Its names ("BrightGrid", "Riverside") keep their capitals.
-        said = set(text.content_words(written))
-        for word in text.content_words(domain.replace("-", " ")):
-            if (
-                word in said
-                and len(word) >= 5
-                and word.isalpha()
-                and word not in text.GENERIC_CAREER_WORDS
-                and text.stem(word) not in own
-            ):
+        for word in _example_specifics(example.name):
+            if text.stem(word) not in own:
                 found[word] = None
-        # Words the example's answer brings in from nowhere ("field hours", "bedside"):
-        # copied, they turn into nonsense in another trade.
-        for word in text.content_words(written):
-            if (
-                len(word) >= 5
-                and word.isalpha()
-                and word not in text.GENERIC_CAREER_WORDS
-                and word not in text.EVERYDAY_WORDS
-                and text.stem(word) not in system
-                and text.stem(word) not in own
-            ):
-                found[word] = None
-        for name in sorted(text.proper_names(written)):
-            if text.stem(name) not in own:
-                found[name] = None
     # The article's red flag: pay is never the aspiration nor the talk.
     for word in RED_FLAG_WORDS:
         found[word] = None
@@ -173,6 +145,37 @@ def avoid_words(profile: CandidateProfile) -> tuple[str, ...]:
         for word in text.content_words(payload):
             if len(word) >= 4:
                 found[word] = None
+    return tuple(found)
+
+
+@cache
+def _example_specifics(name: str) -> tuple[str, ...]:
+    """One worked example's words a small model copies into other people's drafts, in order."""
+    example = next(e for e in prompt_examples() if e.name == name)
+    system = text.stems(render("system.j2"))
+    shown = example.profile
+    domain = "\n".join([shown.resume, shown.role or "", ", ".join(shown.skills)])
+    written = _written(example.output)
+    found: dict[str, None] = {}
+    # The example's own field words that its answer and plan repeat: the words a
+    # small model copies. Its names ("BrightGrid", "Riverside") keep their capitals.
+    said = set(text.content_words(written))
+    for word in text.content_words(domain.replace("-", " ")):
+        if word in said and len(word) >= 5 and word.isalpha() and word not in text.GENERIC_CAREER_WORDS:
+            found[word] = None
+    # Words the example's answer brings in from nowhere ("field hours", "bedside"):
+    # copied, they turn into nonsense in another trade.
+    for word in text.content_words(written):
+        if (
+            len(word) >= 5
+            and word.isalpha()
+            and word not in text.GENERIC_CAREER_WORDS
+            and word not in text.EVERYDAY_WORDS
+            and text.stem(word) not in system
+        ):
+            found[word] = None
+    for proper in sorted(text.proper_names(written)):
+        found[proper] = None
     return tuple(found)
 
 
@@ -387,7 +390,7 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     answer; they live only in this schema, never in validation, so replies
     from servers that ignore patterns are judged by the rules alone.
     """
-    schema: dict[str, Any] = _strip(GeneratedContent.model_json_schema())
+    schema: dict[str, Any] = copy.deepcopy(_base_schema())
     defs = schema["$defs"]
     one_aspiration = _starts_with(ASPIRATION_OPENINGS, _words_up_to(ASPIRATION_WORDS))
     defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = one_aspiration
@@ -411,6 +414,11 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema
+
+
+@cache
+def _base_schema() -> dict[str, Any]:
+    return dict(_strip(GeneratedContent.model_json_schema()))
 
 
 def _strip(node: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _WORD = re.compile(r"[\w'\u2019-]+", re.UNICODE)  # \u2019: the typographic apostrophe
 
@@ -82,6 +83,7 @@ def normalise(text: str) -> str:
     return " ".join(words(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem: "nursing", "nurses", "nurse" → "nurs"; "managers", "management" → "manag"."""
     word = word.lower().removesuffix("'s").removesuffix("\u2019s")

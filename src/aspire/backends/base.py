@@ -41,6 +41,13 @@ class Completion:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+async def aclose_backend(backend: object) -> None:
+    """Release a backend's async resources, if it has any (``aclose`` is optional)."""
+    closer = getattr(backend, "aclose", None)
+    if closer is not None:
+        await closer()
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A chat model that can answer with JSON matching a schema.

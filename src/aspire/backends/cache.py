@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
-from .base import Backend, ChatRequest, Completion
+from .base import Backend, ChatRequest, Completion, aclose_backend
 
 
 def _identity(backend: Backend) -> str:
@@ -35,6 +35,9 @@ class CachingBackend:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    async def aclose(self) -> None:
+        await aclose_backend(self.inner)
 
     @property
     def model(self) -> str:

@@ -169,6 +169,14 @@ class OpenAIBackend:
             raise DeadlineError("the draft's time limit ran out before the next request", backend=self.name)
         return min(self._timeout_s, left)
 
+    async def aclose(self) -> None:
+        """Close the async client's connections while its event loop still runs.
+
+        Left to the garbage collector after ``asyncio.run`` returns, they are
+        closed on a dead loop and print "Event loop is closed" tracebacks.
+        """
+        await self._aclient.close()
+
     def _next_mode(self, exc: openai.APIStatusError) -> ResponseFormatMode | None:
         """JSON mode, when this first rejection says the server does not know ``json_schema``."""
         with self._mode_lock:

@@ -1,0 +1,304 @@
+"""aspire's benchmark: what a draft costs, measured side by side on this machine.
+
+    python bench/run.py            # everything (about 20 minutes on 2 cores)
+    python bench/run.py --quick    # fewer cases and repetitions (under 5 minutes)
+    python bench/run.py --json bench/latest.json
+
+Run by hand, never by the tests: timings belong here, not in assertions.
+Each figure is printed with its target; see bench/RESULTS.md for earlier rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # tests.faultserver: the same loopback server the fault tests use
+
+from tests.conftest import good_reply_data  # noqa: E402
+from tests.faultserver import fault_server  # noqa: E402
+
+from aspire import CandidateProfile, Completion, generate  # noqa: E402
+from aspire.backends import ChatRequest  # noqa: E402
+from aspire.evaluation import EvalOptions, load_cases, run_eval  # noqa: E402
+from aspire.prompts import template_version  # noqa: E402
+
+RESUME = (REPO / "examples" / "resumes" / "retail_store_manager.md").read_text(encoding="utf-8")
+PROFILE = CandidateProfile(resume=RESUME, company="Target", role="Store Manager")
+TARGETS = {
+    "embedded_overhead_ratio": ("<=", 1.2),
+    "first_attempt_valid_rate": (">=", 0.95),
+    "batch_efficiency_c16": (">=", 1 / 1.1),
+    "cached_rerun_model_calls": ("<=", 0),
+    "cached_rerun_s": ("<", 2.0),
+    "per_call_overhead_ms": ("<", 5.0),
+}
+
+
+# --- the embedded model: constrained draft vs raw llama.cpp, same prompt, same token counts
+
+
+def _perf(llama: Any) -> tuple[float, float, int, int]:
+    import llama_cpp
+
+    data = llama_cpp.llama_perf_context(llama.ctx)
+    return data.t_p_eval_ms / 1000, data.t_eval_ms / 1000, data.n_p_eval, data.n_eval
+
+
+def embedded_figures(repeats: int) -> dict[str, Any]:
+    import llama_cpp
+    import numpy as np
+
+    from aspire.backends.local import LocalBackend, _bias_processor, _load
+    from aspire.config import resolve_settings
+    from aspire.generate import _DraftSession
+
+    backend = LocalBackend()
+    session = _DraftSession(PROFILE, backend, resolve_settings(backend="local", max_attempts=1))
+    request = session.request()
+    loaded = _load(backend.resolve_model_path(), 8192, os.cpu_count() or 1)
+    llama = loaded.llama
+    backend.complete(request)  # load, build the grammar and the bias tables once
+
+    stop = np.zeros(llama.n_vocab(), dtype=np.single)
+    for marker in ("<|im_end|>", "<|endoftext|>"):
+        stop[llama.tokenize(marker.encode(), add_bos=False, special=True)] = -np.inf
+    stop[llama.token_eos()] = -np.inf
+
+    rows = []
+    for _ in range(repeats):
+        llama.reset()  # cold prefix: both measurements process the whole prompt
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+        started = time.perf_counter()
+        constrained = backend.complete(request)
+        constrained_s = time.perf_counter() - started
+        c_prompt_s, _c_decode_s, _, c_tokens = _perf(llama)
+
+        llama.reset()
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+        started = time.perf_counter()
+        raw = llama.create_chat_completion(
+            messages=request.messages,
+            max_tokens=constrained.completion_tokens,
+            temperature=request.temperature,
+            seed=request.seed,
+            logits_processor=_bias_processor(stop),  # no early stop: exactly as many tokens
+        )
+        raw_s = time.perf_counter() - started
+        r_prompt_s, _r_decode_s, _, r_tokens = _perf(llama)
+        rows.append(
+            {
+                "prompt_tokens": constrained.prompt_tokens,
+                "completion_tokens": constrained.completion_tokens,
+                "raw_completion_tokens": raw["usage"]["completion_tokens"],
+                "constrained_s": constrained_s,
+                "raw_s": raw_s,
+                "constrained_decode_tok_s": c_tokens / (constrained_s - c_prompt_s),
+                "raw_decode_tok_s": r_tokens / (raw_s - r_prompt_s),
+                "prompt_s": r_prompt_s,
+            }
+        )
+    best = min(rows, key=lambda r: r["constrained_s"] / r["raw_s"])
+    median = statistics.median(r["constrained_s"] / r["raw_s"] for r in rows)
+    return {
+        "embedded_overhead_ratio": round(median, 3),
+        "raw_decode_tok_s": round(statistics.median(r["raw_decode_tok_s"] for r in rows), 1),
+        "constrained_decode_tok_s": round(statistics.median(r["constrained_decode_tok_s"] for r in rows), 1),
+        "embedded_draft_s": round(statistics.median(r["constrained_s"] for r in rows), 2),
+        "raw_same_tokens_s": round(statistics.median(r["raw_s"] for r in rows), 2),
+        "prompt_tokens": best["prompt_tokens"],
+        "completion_tokens": best["completion_tokens"],
+        "prompt_processing_s": round(statistics.median(r["prompt_s"] for r in rows), 2),
+    }
+
+
+def first_attempt_figures(limit: int | None) -> dict[str, Any]:
+    """One attempt per eval case on the embedded model: how often it is valid, and passes every rule."""
+    from aspire import GenerationError
+
+    cases, _ = load_cases([REPO / "evals" / "cases"])
+    cases = cases[:limit] if limit else cases
+    valid = passed = 0
+    for case in cases:
+        try:
+            draft = generate(case.profile, backend="local", max_attempts=1)
+        except GenerationError:
+            continue
+        valid += 1
+        passed += draft.passed
+    return {
+        "first_attempt_cases": len(cases),
+        "first_attempt_valid_rate": round(valid / len(cases), 3),
+        "first_attempt_pass_rate": round(passed / len(cases), 3),
+    }
+
+
+def peak_rss_figures() -> dict[str, Any]:
+    """Peak resident memory of a process that loads the embedded model and drafts once."""
+    code = (
+        "import resource, aspire;"
+        f"aspire.generate({{'resume': {RESUME!r}, 'company': 'Target'}}, backend='local', max_attempts=1);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {"peak_rss_mb": round(int(result.stdout.split()[-1]) / 1024, 1)}
+
+
+# --- batch evals against a server with a fixed latency, and the cached re-run
+
+
+def _write_cases(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"id": f"bench-{number:03d}", "profile": {"resume": RESUME, "company": "Target"}})
+        for number in range(count)
+    ]
+    (folder / "cases.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _eval_cli(cases: Path, out: Path, env: dict[str, str], *extra: str) -> tuple[float, str]:
+    command = [sys.executable, "-m", "aspire", "eval", str(cases), "--out", str(out), "--backend", "openai", *extra]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, result.stdout
+
+
+def batch_figures(cases_count: int, latency_s: float = 0.2, concurrency: int = 16) -> dict[str, Any]:
+    reply = json.dumps(good_reply_data("Target"))
+    with tempfile.TemporaryDirectory() as tmp, fault_server(("slow", latency_s, reply)) as server:
+        root = Path(tmp)
+        cases = root / "cases"
+        _write_cases(cases, cases_count)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
+        env |= {"OPENAI_BASE_URL": server.base_url, "ASPIRE_CACHE_DIR": str(root / "cache")}
+
+        # In process, so the figure is the batch itself, not Python starting up.
+        from aspire.backends.openai_compat import OpenAIBackend
+
+        backend = OpenAIBackend(model="bench", api_key=None, base_url=server.base_url)
+        loaded, _ = load_cases([cases])
+
+        async def batch() -> dict[str, Any]:
+            try:
+                return await run_eval(loaded, [], backend, EvalOptions(out_dir=root / "c16", concurrency=concurrency))
+            finally:
+                await backend.aclose()
+
+        started = time.perf_counter()
+        summary = asyncio.run(batch())
+        wall = time.perf_counter() - started
+        ideal = cases_count * latency_s / concurrency
+        assert summary["passed"] == cases_count, summary
+
+        # The CLI twice: the first run fills the reply cache, the second (a new --out) must call nothing.
+        _eval_cli(cases, root / "first", env, "--concurrency", str(concurrency))
+        calls_before = server.count
+        rerun_s, stdout = _eval_cli(cases, root / "second", env, "--concurrency", str(concurrency))
+        return {
+            "batch_cases": cases_count,
+            "batch_latency_s": latency_s,
+            "batch_wall_c16_s": round(wall, 3),
+            "batch_ideal_c16_s": round(ideal, 3),
+            "batch_efficiency_c16": round(ideal / wall, 3),
+            "cached_rerun_cases": cases_count,
+            "cached_rerun_model_calls": server.count - calls_before,
+            "cached_rerun_s": round(rerun_s, 3),
+            "cached_rerun_stdout": stdout.strip().splitlines()[-2:],
+        }
+
+
+# --- what the library adds around one model call
+
+
+class _Instant:
+    name = "instant"
+    model = "instant"
+
+    def __init__(self) -> None:
+        self.text = json.dumps(good_reply_data("Target"))
+
+    def complete(self, request: ChatRequest) -> Completion:
+        return Completion(text=self.text, finish_reason="stop")
+
+    async def acomplete(self, request: ChatRequest) -> Completion:
+        return self.complete(request)
+
+
+def overhead_figures(calls: int) -> dict[str, Any]:
+    backend = _Instant()
+    started = time.perf_counter()
+    generate(PROFILE, backend=backend)
+    first_ms = (time.perf_counter() - started) * 1000
+    times = []
+    for number in range(calls):
+        # A new profile each time, so nothing is served from a per-profile cache.
+        profile = PROFILE.model_copy(update={"role": f"Store Manager {number}"})
+        started = time.perf_counter()
+        draft = generate(profile, backend=backend)
+        times.append((time.perf_counter() - started) * 1000)
+        assert draft.passed, [c.rule for c in draft.failed_checks]
+    return {"per_call_overhead_ms": round(statistics.median(times), 2), "first_call_overhead_ms": round(first_ms, 1)}
+
+
+# --- the table
+
+
+def _meets(key: str, value: Any) -> str:
+    if key not in TARGETS or value is None:
+        return ""
+    op, bound = TARGETS[key]
+    ok = {"<=": value <= bound, ">=": value >= bound, "<": value < bound}[op]
+    return f"{'met' if ok else 'MISSED'} ({op} {bound:g})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer cases and repetitions: under five minutes")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--skip-model", action="store_true", help="leave out everything that runs the model")
+    args = parser.parse_args(argv)
+
+    figures: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "templates": template_version(),
+        "quick": args.quick,
+    }
+    steps = [
+        ("library overhead", lambda: overhead_figures(20 if args.quick else 100)),
+        ("batch eval and cached re-run", lambda: batch_figures(32 if args.quick else 100)),
+    ]
+    if not args.skip_model:
+        steps += [
+            ("embedded model vs raw llama.cpp", lambda: embedded_figures(1 if args.quick else 3)),
+            ("first attempts on evals/cases", lambda: first_attempt_figures(4 if args.quick else None)),
+            ("peak memory", peak_rss_figures),
+        ]
+    for label, step in steps:
+        started = time.perf_counter()
+        print(f"... {label}", file=sys.stderr, flush=True)
+        figures |= step()
+        print(f"    {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value!s:<28} {_meets(key, value)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
