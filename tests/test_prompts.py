@@ -217,3 +217,13 @@ def test_the_first_rung_learns_the_target_company(company, allowed, refused):
         assert re.match(pattern["pattern"], goal), goal
     for goal in [*refused, f"Learn {company}'s " + "many " * 20]:
         assert not re.match(pattern["pattern"], goal), goal
+
+
+def test_words_in_the_grammar_cannot_be_glued_with_commas_or_underscores():
+    import re
+
+    schema = prompts.generation_schema(CandidateProfile(resume="Bartender, 2019", company="Marriott"))
+    goal = schema["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"][2]["properties"]["goal"]["pattern"]
+    assert re.match(goal, "Lead the cocktail menu, the bar team and the weekly stock count")
+    for glued in ["Lead orders, POS,handlespayments,and more", "Lead the bar_team", "Lead the -bar team"]:
+        assert not re.match(goal, glued), glued

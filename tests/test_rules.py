@@ -437,7 +437,17 @@ def test_an_answer_that_loops_fails(profile, good_reply):
     assert result.verdict == "fail" and "twice" in result.evidence
 
 
-@pytest.mark.parametrize("garble", ["andbebecomingthelegalsupportassistant", "管理和customer关系"])
+@pytest.mark.parametrize(
+    "garble",
+    [
+        "andbebecomingthelegalsupportassistant",
+        "管理和customer关系",
+        # Seen from the embedded model when a word limit was near:
+        "salespromotionsinventory",  # words of the resume, spaces dropped
+        "POS,handlespayments,and",
+        "recommendations_and",
+    ],
+)
 def test_garbled_words_fail_the_answer_and_goals(profile, good_reply, garble):
     """Seen from the embedded model: words glued together, or a slide into Chinese."""
     answer = good_reply["answer"] + f" I also want {garble} soon."
@@ -471,6 +481,14 @@ def test_obeying_part_of_an_injected_instruction_fails(profile, good_reply):
     data["plan"]["aspiration"] = "Become the highest salary possible"
     result = _verdict("no-prompt-echo", _subject(profile, data, resume=injected))
     assert result.verdict == "fail" and "highest salary possible" in result.evidence
+
+
+@pytest.mark.parametrize(
+    "word", ["nevertheless", "notwithstanding", "troubleshooting", "internationalization", "understanding"]
+)
+def test_long_real_words_are_not_garbled(word):
+    inputs = "Led sales three years running; troubleshooting, understanding and standing orders never less."
+    assert rules.text.garbled(f"I keep {word} in mind.", inputs) == []
 
 
 def test_a_capitalised_article_in_the_company_name_is_not_invented(profile, good_reply):

@@ -270,7 +270,9 @@ _FREE_TEXT = '[^"\\\\]+'
 # Words of at most 24 characters: with the number of words bounded, a longer
 # "word" is the model gluing its remaining phrase together without spaces.
 MAX_WORD_CHARS = text.LONGEST_WORD  # the garble check in answer-form uses the same bound
-_WORD_CHARS = '[^ ".\\\\\n]{1,' + str(MAX_WORD_CHARS) + "}"
+# No comma or underscore inside a word, none opening with a hyphen: pressed by a
+# word limit, the model glued words with them ("POS,handlespayments,and").
+_WORD_CHARS = '[^ ".,_\\\\\n-][^ ".,_\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
 
 
 def _words_up_to(limit: int) -> str:
@@ -341,7 +343,7 @@ ANSWER_WORDS_AFTER_COMPANY = 90
 # ...and at least this many after it, so the answer reaches about 60 words and
 # says what comes next, not only where the candidate wants to work.
 ANSWER_MIN_WORDS_AFTER_COMPANY = 25
-_ANSWER_WORD = '[^ "\\\\\n]{1,' + str(MAX_WORD_CHARS) + "}"
+_ANSWER_WORD = '[^ ",_\\\\\n-][^ ",_\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
 
 
 def answer_opening(question: str, company: str | None = None) -> str:
@@ -352,7 +354,7 @@ def answer_opening(question: str, company: str | None = None) -> str:
     if company is None or '"' in company or "\\" in company:
         return f"^{opening} " + _FREE_TEXT + "$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
-    rest_of_word = f'[^ "\\\\\n]{{0,{MAX_WORD_CHARS}}}'
+    rest_of_word = f'[^ ",_\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
     after = f"{rest_of_word}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}"
     return f"^{opening} {before}{_literal(company)}{after}$"
 
@@ -409,7 +411,10 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
         elif number == 0 and profile is not None and (learning := _learn_the_company(profile.company)):
             pattern = learning
         else:
-            pattern = _starts_with(openings, _words_up_to(GOAL_WORDS))
+            # The top rung may restate the aspiration whole; held to fewer words,
+            # the model glued the rest together to fit.
+            limit = ASPIRATION_WORDS if number == len(GOAL_LADDER) - 1 else GOAL_WORDS
+            pattern = _starts_with(openings, _words_up_to(limit))
         rung["properties"]["goal"]["pattern"] = pattern
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}

@@ -284,17 +284,44 @@ LONGEST_WORD = 24
 
 
 def garbled(value: str, inputs: str) -> list[str]:
-    """Tokens no one would say: words glued together past 24 letters, or a script
-    (Chinese, Japanese, Korean) that the inputs never use. Small models slip into both."""
+    """Tokens no one would say: words glued together ("salesthreeyearsrunning",
+    "myskills,experience,and", "recommendations_and"), words past 24 letters, or a
+    script (Chinese, Japanese, Korean) that the inputs never use. Small models slip
+    into all of them, gluing words most when a word limit is near."""
     known = set(inputs.split())
     foreign = {
         ch
         for ch in value
         if ch.isalpha() and ch not in inputs and unicodedata.name(ch, "").startswith(_FOREIGN_SCRIPTS)
     }
+    vocabulary = {w for w in words(f"{inputs} {value}") if 3 <= len(w) < _GLUED_MIN}
     found = []
     for token in value.split():
         word = token.strip("\"'()[],.;:!?\u201c\u201d")
-        if (len(word) > LONGEST_WORD and word not in known) or any(ch in foreign for ch in word):
+        if word in known:
+            continue
+        if len(word) > LONGEST_WORD or any(ch in foreign for ch in word) or _glued(word.lower(), vocabulary):
             found.append(word)
     return found
+
+
+# A token this long that splits into 3+ words the texts use is words glued together;
+# shorter ones ("nevertheless") are too often real words.
+_GLUED_MIN = 14
+
+
+def _glued(word: str, vocabulary: set[str]) -> bool:
+    if "_" in word.strip("_") or re.search(r"[a-z],[a-z]", word):
+        return True  # snake_case or comma-joined words, in prose
+    if len(word) < _GLUED_MIN or not word.isalpha():
+        return False
+    # fewest[i]: the fewest vocabulary words that spell word[:i] (None: none do).
+    fewest: list[int | None] = [0, *([None] * len(word))]
+    for end in range(3, len(word) + 1):
+        for start in range(max(0, end - _GLUED_MIN + 1), end - 2):
+            before = fewest[start]
+            if before is not None and word[start:end] in vocabulary:
+                current = fewest[end]
+                fewest[end] = before + 1 if current is None else min(current, before + 1)
+    total = fewest[-1]
+    return total is not None and total >= 3
