@@ -285,3 +285,19 @@ def test_check_accepts_a_saved_draft_as_the_plan(capsys, tmp_path, fake_model):
     args = ["check", "--answer", str(answer), "--plan", str(saved), "--company", "Target", "--resume", str(RESUME)]
     _, out, _ = run(capsys, *args)
     assert "PASS hire-first" in out and "SKIP" not in out
+
+
+def test_draft_answers_the_same_request_from_the_reply_cache(capsys, monkeypatch, tmp_path):
+    import aspire.backends
+
+    backend = FakeBackend([good_reply_data("Target")] * 2)
+    monkeypatch.setattr(aspire.backends, "create_backend", lambda settings: backend)
+    monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path))
+    args = ["draft", "--resume", str(RESUME), "--company", "Target", "--json"]
+    first, _, _ = run(capsys, *args)
+    again, out, _ = run(capsys, *args)
+    assert first == again == 0 and len(backend.requests) == 1  # the second draft called nothing
+    assert Draft.model_validate_json(out).passed
+    assert list((tmp_path / "replies").rglob("*.json"))
+    fresh, _, _ = run(capsys, *args, "--no-cache")
+    assert fresh == 0 and len(backend.requests) == 2

@@ -31,9 +31,9 @@ TINY = ChatRequest(
 
 def _aspire(*args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_BACKEND"))}
-    return subprocess.run(
-        [sys.executable, "-m", "aspire", *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
+    # --no-cache: a reply cached by an earlier run would skip the model these tests are about.
+    command = [sys.executable, "-m", "aspire", *args, *(["--no-cache"] if args[0] == "draft" else [])]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_readme_draft_command_as_json():

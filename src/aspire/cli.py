@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .backends import Backend
 from .errors import AspireError, GenerationError, InputError
 from .generate import generate
 from .inputs import read_text_file
@@ -47,6 +48,10 @@ examples:
   aspire draft --resume cv.txt --company Acme --skills "SQL, dashboards, coaching" \\
       --job-description job.txt --question "Where do you see yourself in five years?"
   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 aspire draft --resume cv.md --company Acme --backend openai
+
+Replies are cached (key: backend, model, templates, request) in
+$ASPIRE_CACHE_DIR/replies: the same command again answers at once. A new --seed
+gives a new draft; --no-cache calls the model anyway.
 
 exit status: 0 draft printed (failed rule checks are listed), 1 with --strict when
 a rule check still fails, 2 bad input, settings or model/server failure.
@@ -91,6 +96,11 @@ def _build_parser() -> argparse.ArgumentParser:
     how.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
     how.add_argument("--max-attempts", type=int, metavar="N", help="attempts including repairs (default 3)")
     how.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
+    how.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="always call the model (default: the same request again is answered from the reply cache)",
+    )
     out = draft.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print the draft as JSON (the Draft model)")
     out.add_argument("--strict", action="store_true", help="exit 1 if any rule check still fails")
@@ -179,7 +189,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "drafted by the next run with the same --out",
     )
     evaluate.add_argument("--no-cache", action="store_true", help="always call the model")
-    evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/eval)")
+    evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/replies)")
     evaluate.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
     evaluate.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
     evaluate.add_argument("--max-attempts", type=int, metavar="N", help="attempts per case including repairs")
@@ -226,9 +236,18 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         for key, value in {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}.items()
         if value is not None
     }
+    from .backends import create_backend
+    from .backends.cache import CachingBackend, default_cache_dir
+    from .config import resolve_settings
+    from .prompts import template_version
+
+    settings = resolve_settings(backend=args.backend, model=options.pop("model", None))
+    backend: Backend = create_backend(settings)
+    if not args.no_cache:
+        backend = CachingBackend(backend, default_cache_dir(), template_version=template_version())
     if sys.stderr.isatty() and not args.json:
         print("Drafting… (the embedded model takes a minute or two on a laptop CPU)", file=sys.stderr)
-    draft = generate(profile, backend=args.backend, **options)
+    draft = generate(profile, backend=backend, **options)
     if args.json:
         print(draft.model_dump_json(indent=2))
     else:
@@ -266,9 +285,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from .backends import create_backend
     from .backends.base import aclose_backend
-    from .backends.cache import CachingBackend
+    from .backends.cache import CachingBackend, default_cache_dir
     from .config import resolve_settings
-    from .embedded_model import cache_dir
     from .evaluation import EvalOptions, load_cases, run_eval
     from .prompts import template_version
 
@@ -286,7 +304,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     settings = resolve_settings(backend=args.backend, **options)
     backend = create_backend(settings)
     if not args.no_cache:
-        directory = Path(args.cache_dir) if args.cache_dir else cache_dir() / "eval"
+        directory = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
         backend = CachingBackend(backend, directory, template_version=template_version())
     generation = {
         "max_attempts": settings.max_attempts,

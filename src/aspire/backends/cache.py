@@ -20,6 +20,13 @@ from ..files import atomic_write
 from .base import Backend, ChatRequest, Completion, aclose_backend
 
 
+def default_cache_dir() -> Path:
+    """Where replies are cached unless told otherwise: ``$ASPIRE_CACHE_DIR/replies``."""
+    from ..embedded_model import cache_dir
+
+    return cache_dir() / "replies"
+
+
 def _identity(backend: Backend) -> str:
     return str(getattr(backend, "cache_identity", backend.model))
 
