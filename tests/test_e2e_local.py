@@ -99,6 +99,27 @@ def test_eval_on_the_embedded_model_then_a_rerun_calls_no_model(tmp_path):
     assert "0 model calls, 1 cache hits" in again.stdout
 
 
+@pytest.mark.parametrize("constraint", ["llguidance", "grammar"])
+def test_both_constraint_engines_keep_to_the_schema(constraint):
+    schema = {
+        "type": "object",
+        "properties": {"colour": {"type": "string", "pattern": "^(red|green|blue)$"}, "count": {"type": "integer"}},
+        "required": ["colour", "count"],
+    }
+    request = ChatRequest(
+        messages=[{"role": "user", "content": "Name a colour and a number as JSON."}],
+        schema=schema,
+        max_tokens=40,
+        temperature=0.8,
+        seed=7,
+        latin_only=True,
+    )
+    completion = LocalBackend(constraint=constraint).complete(request)
+    data = json.loads(completion.text)
+    assert list(data) == ["colour", "count"] and data["colour"] in ("red", "green", "blue")
+    assert isinstance(data["count"], int)
+
+
 def test_fixed_seed_is_deterministic():
     backend = LocalBackend()
     first = backend.complete(TINY)

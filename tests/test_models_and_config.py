@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aspire import DEFAULT_QUESTION, CandidateProfile, ConfigError, resolve_settings
+from aspire import DEFAULT_QUESTION, CandidateProfile, ConfigError, prompts, resolve_settings
 from aspire.models import GeneratedContent, complete_content, generated_part, hire_goal
 
 
@@ -106,3 +106,23 @@ def test_local_model_path_from_env_or_model_option(tmp_path):
 def test_bad_settings_raise_config_error(kwargs, env, message):
     with pytest.raises(ConfigError, match=message):
         resolve_settings(environ=env, **kwargs)
+
+
+def test_constraint_engine_from_environment():
+    assert resolve_settings(environ={}).constraint is None
+    assert resolve_settings(environ={"ASPIRE_CONSTRAINT": "Grammar"}).constraint == "grammar"
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(environ={"ASPIRE_CONSTRAINT": "xgrammar"})
+    assert info.value.setting == "ASPIRE_CONSTRAINT"
+
+
+def test_generated_json_may_hold_only_the_declared_fields():
+    from aspire.backends.guidance import _closed
+
+    closed = _closed(prompts.generation_schema())
+    assert closed["additionalProperties"] is False
+    assert closed["$defs"]["GeneratedPlan"]["additionalProperties"] is False
+    assert all(
+        rung["additionalProperties"] is False
+        for rung in closed["$defs"]["GeneratedPlan"]["properties"]["goals"]["prefixItems"]
+    )

@@ -47,6 +47,10 @@ class Settings(BaseModel):
     deadline_s: float = Field(default=600.0, gt=0, description="Seconds one draft may take, all attempts together.")
     n_ctx: int = Field(default=8192, ge=512)
     n_threads: int | None = Field(default=None, ge=1)
+    constraint: Literal["llguidance", "grammar"] | None = Field(
+        default=None,
+        description="How the local backend enforces the JSON schema; None: llguidance when installed.",
+    )
     repair: RepairMode | None = Field(
         default=None,
         description=(
@@ -143,6 +147,14 @@ def resolve_settings(
             values[field] = explicit
         elif (raw := env_str(env_name)) is not None:
             values[field] = _parse(env_name, raw, convert, kind)
+
+    if (constraint := env_str("ASPIRE_CONSTRAINT")) is not None:
+        if constraint.lower() not in ("llguidance", "grammar"):
+            raise ConfigError(
+                f"unknown constraint engine {constraint!r}; choose one of: llguidance, grammar",
+                setting="ASPIRE_CONSTRAINT",
+            )
+        values["constraint"] = constraint.lower()
 
     repair = repair or env_str("ASPIRE_REPAIR")
     if repair is not None:

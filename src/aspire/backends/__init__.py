@@ -23,4 +23,6 @@ def create_backend(settings: Settings) -> Backend:
         )
     from .local import LocalBackend
 
-    return LocalBackend(settings.local_model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+    return LocalBackend(
+        settings.local_model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, constraint=settings.constraint
+    )

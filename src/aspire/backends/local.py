@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..embedded_model import (
     EMBEDDED_MODEL_NAME,
@@ -29,11 +29,20 @@ class _LoadedModel:
     lock: threading.Lock
     # Tokens holding a byte of a non-Latin script; found once per model (0.3 s).
     non_latin_tokens: Any = None
+    # llguidance's tokenizer for this model; built once (about 1.5 s).
+    guidance_engine: Any = None
 
     def non_latin(self) -> Any:
         if self.non_latin_tokens is None:
             self.non_latin_tokens = _non_latin_tokens(self.llama)
         return self.non_latin_tokens
+
+    def guidance(self) -> Any:
+        if self.guidance_engine is None:
+            from .guidance import Guidance
+
+            self.guidance_engine = Guidance(self.llama)
+        return self.guidance_engine
 
 
 # The only process-wide state: loaded models, keyed by file and load options,
@@ -139,6 +148,18 @@ def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
     return bias
 
 
+# How JSON is enforced: "llguidance" (a logits processor, near raw decode speed)
+# or "grammar" (llama-cpp-python's GBNF sampler from the schema).
+Constraint = Literal["llguidance", "grammar"]
+CONSTRAINTS: tuple[Constraint, ...] = ("llguidance", "grammar")
+
+
+def default_constraint() -> Constraint:
+    from .guidance import available
+
+    return "llguidance" if available() else "grammar"
+
+
 # Chat markup around each message (Qwen: "<|im_start|>role\n" ... "<|im_end|>\n").
 MESSAGE_OVERHEAD_TOKENS = 8
 
@@ -181,8 +202,10 @@ class LocalBackend:
         n_ctx: int = 8192,
         n_threads: int | None = None,
         repeat_penalty: float = REPEAT_PENALTY,
+        constraint: Constraint | None = None,
     ) -> None:
         self._model_path = model_path
+        self.constraint: Constraint = constraint or default_constraint()
         self._repeat_penalty = repeat_penalty
         self._n_ctx = n_ctx
         self._n_threads = n_threads or max(1, os.cpu_count() or 1)
@@ -198,13 +221,14 @@ class LocalBackend:
     @property
     def cache_identity(self) -> str:
         """What distinguishes this model's outputs: the verified hash, or the file's size and mtime."""
+        # The constraint engine samples differently, so it is part of the identity.
         if self._model_path is None:
-            return f"{EMBEDDED_MODEL_NAME}@sha256:{EXPECTED_SHA256}"
+            return f"{EMBEDDED_MODEL_NAME}@sha256:{EXPECTED_SHA256}|{self.constraint}"
         try:
             stat = self._model_path.stat()
         except OSError:
-            return str(self._model_path)
-        return f"{self._model_path.resolve()}@{stat.st_size}:{stat.st_mtime_ns}"
+            return f"{self._model_path}|{self.constraint}"
+        return f"{self._model_path.resolve()}@{stat.st_size}:{stat.st_mtime_ns}|{self.constraint}"
 
     def resolve_model_path(self) -> Path:
         if self._model_path is None:
@@ -240,10 +264,14 @@ class LocalBackend:
         if request.deadline is not None and time.monotonic() >= request.deadline:
             raise DeadlineError("the draft's time limit ran out before the next attempt", backend=self.name)
         loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
-        grammar = self._grammar_for(request.schema)
+        grammar = self._grammar_for(request.schema) if self.constraint == "grammar" else None
         with loaded.lock:
             _check_fits(loaded.llama, request, self._n_ctx)
             bias = self._bias(loaded, request)
+            if grammar is None:
+                processors, _ = loaded.guidance().processor(request.schema, bias)
+            else:
+                processors = None if bias is None else _bias_processor(bias)
             try:
                 result = loaded.llama.create_chat_completion(
                     messages=request.messages,
@@ -251,7 +279,7 @@ class LocalBackend:
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,
                     seed=request.seed,
-                    logits_processor=None if bias is None else _bias_processor(bias),
+                    logits_processor=processors,
                     repeat_penalty=self._repeat_penalty,
                 )
             except ValueError as exc:
