@@ -28,7 +28,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests.faultserver: the same loopback server the fault tests use
 
 from tests.conftest import good_reply_data  # noqa: E402
-from tests.faultserver import fault_server  # noqa: E402
 
 from aspire import CandidateProfile, Completion, generate  # noqa: E402
 from aspire.backends import ChatRequest  # noqa: E402
@@ -58,69 +57,73 @@ def _perf(llama: Any) -> tuple[float, float, int, int]:
 
 
 def embedded_figures(repeats: int) -> dict[str, Any]:
-    import llama_cpp
-    import numpy as np
+    """One draft request through the local backend (constraint, logit bias, the lot) against
+    llama.cpp with nothing added, same prompt, cold prompt cache each time.
 
-    from aspire.backends.local import LocalBackend, _bias_processor, _load
+    The raw run gets no logits processor at all, so it may stop early; its time for the
+    draft's token counts is its prompt time plus the draft's completion tokens at its
+    measured decode rate.
+    """
+    import llama_cpp
+
+    from aspire.backends.local import LocalBackend, _load
     from aspire.config import resolve_settings
     from aspire.generate import _DraftSession
 
     backend = LocalBackend()
     session = _DraftSession(PROFILE, backend, resolve_settings(backend="local", max_attempts=1))
     request = session.request()
-    loaded = _load(backend.resolve_model_path(), 8192, os.cpu_count() or 1)
-    llama = loaded.llama
-    backend.complete(request)  # load, build the grammar and the bias tables once
-
-    stop = np.zeros(llama.n_vocab(), dtype=np.single)
-    for marker in ("<|im_end|>", "<|endoftext|>"):
-        stop[llama.tokenize(marker.encode(), add_bos=False, special=True)] = -np.inf
-    stop[llama.token_eos()] = -np.inf
+    llama = _load(backend.resolve_model_path(), 8192, os.cpu_count() or 1).llama
+    backend.complete(request)  # load the model, build the tokenizer, grammar and bias tables once
 
     rows = []
-    for _ in range(repeats):
-        llama.reset()  # cold prefix: both measurements process the whole prompt
+    for number in range(repeats):
+        llama.reset()  # cold prefix: both runs process the whole prompt
         llama_cpp.llama_perf_context_reset(llama.ctx)
         started = time.perf_counter()
         constrained = backend.complete(request)
         constrained_s = time.perf_counter() - started
-        c_prompt_s, _c_decode_s, _, c_tokens = _perf(llama)
+        c_prompt_s, _, _, c_tokens = _perf(llama)
 
         llama.reset()
         llama_cpp.llama_perf_context_reset(llama.ctx)
         started = time.perf_counter()
-        raw = llama.create_chat_completion(
+        llama.create_chat_completion(
             messages=request.messages,
             max_tokens=constrained.completion_tokens,
             temperature=request.temperature,
-            seed=request.seed,
-            logits_processor=_bias_processor(stop),  # no early stop: exactly as many tokens
+            seed=request.seed + number,
         )
         raw_s = time.perf_counter() - started
-        r_prompt_s, _r_decode_s, _, r_tokens = _perf(llama)
+        r_prompt_s, _, _, r_tokens = _perf(llama)
+        raw_tok_s = r_tokens / (raw_s - r_prompt_s)
+        raw_same_tokens_s = r_prompt_s + constrained.completion_tokens / raw_tok_s
         rows.append(
             {
                 "prompt_tokens": constrained.prompt_tokens,
                 "completion_tokens": constrained.completion_tokens,
-                "raw_completion_tokens": raw["usage"]["completion_tokens"],
                 "constrained_s": constrained_s,
-                "raw_s": raw_s,
+                "raw_same_tokens_s": raw_same_tokens_s,
+                "ratio": constrained_s / raw_same_tokens_s,
                 "constrained_decode_tok_s": c_tokens / (constrained_s - c_prompt_s),
-                "raw_decode_tok_s": r_tokens / (raw_s - r_prompt_s),
+                "raw_decode_tok_s": raw_tok_s,
                 "prompt_s": r_prompt_s,
             }
         )
-    best = min(rows, key=lambda r: r["constrained_s"] / r["raw_s"])
-    median = statistics.median(r["constrained_s"] / r["raw_s"] for r in rows)
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
     return {
-        "embedded_overhead_ratio": round(median, 3),
-        "raw_decode_tok_s": round(statistics.median(r["raw_decode_tok_s"] for r in rows), 1),
-        "constrained_decode_tok_s": round(statistics.median(r["constrained_decode_tok_s"] for r in rows), 1),
-        "embedded_draft_s": round(statistics.median(r["constrained_s"] for r in rows), 2),
-        "raw_same_tokens_s": round(statistics.median(r["raw_s"] for r in rows), 2),
-        "prompt_tokens": best["prompt_tokens"],
-        "completion_tokens": best["completion_tokens"],
-        "prompt_processing_s": round(statistics.median(r["prompt_s"] for r in rows), 2),
+        "constraint": backend.constraint,
+        "embedded_overhead_ratio": round(median("ratio"), 3),
+        "raw_decode_tok_s": round(median("raw_decode_tok_s"), 1),
+        "constrained_decode_tok_s": round(median("constrained_decode_tok_s"), 1),
+        "embedded_draft_s": round(median("constrained_s"), 2),
+        "raw_same_tokens_s": round(median("raw_same_tokens_s"), 2),
+        "prompt_tokens": rows[0]["prompt_tokens"],
+        "completion_tokens": rows[0]["completion_tokens"],
+        "prompt_processing_s": round(median("prompt_s"), 2),
     }
 
 
@@ -175,48 +178,78 @@ def _eval_cli(cases: Path, out: Path, env: dict[str, str], *extra: str) -> tuple
     return time.perf_counter() - started, result.stdout
 
 
+class _LatencyServer:
+    """The fault tests' loopback server in its own process, answering every request with
+    a good draft after a fixed delay: in this process it would compete for the GIL."""
+
+    def __init__(self, latency_s: float) -> None:
+        reply = json.dumps(good_reply_data("Target"))
+        code = (
+            "import sys, time\n"
+            f"sys.path.insert(0, {str(REPO)!r})\n"
+            "from tests.faultserver import FaultServer\n"
+            f"server = FaultServer([('slow', {latency_s!r}, {reply!r})])\n"
+            "server.start()\n"
+            "print(server.base_url, flush=True)\n"
+            "sys.stdin.read()\n"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().strip()
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
 def batch_figures(cases_count: int, latency_s: float = 0.2, concurrency: int = 16) -> dict[str, Any]:
-    reply = json.dumps(good_reply_data("Target"))
-    with tempfile.TemporaryDirectory() as tmp, fault_server(("slow", latency_s, reply)) as server:
-        root = Path(tmp)
-        cases = root / "cases"
-        _write_cases(cases, cases_count)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
-        env |= {"OPENAI_BASE_URL": server.base_url, "ASPIRE_CACHE_DIR": str(root / "cache")}
+    from aspire.backends.openai_compat import OpenAIBackend
 
-        # In process, so the figure is the batch itself, not Python starting up.
-        from aspire.backends.openai_compat import OpenAIBackend
+    server = _LatencyServer(latency_s)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            cases = root / "cases"
+            _write_cases(cases, cases_count)
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
+            env |= {"OPENAI_BASE_URL": server.base_url, "ASPIRE_CACHE_DIR": str(root / "cache")}
 
-        backend = OpenAIBackend(model="bench", api_key=None, base_url=server.base_url)
-        loaded, _ = load_cases([cases])
+            # In process, so the figure is the batch itself, not Python starting up.
+            backend = OpenAIBackend(model="bench", api_key=None, base_url=server.base_url)
+            loaded, _ = load_cases([cases])
 
-        async def batch() -> dict[str, Any]:
-            try:
-                return await run_eval(loaded, [], backend, EvalOptions(out_dir=root / "c16", concurrency=concurrency))
-            finally:
-                await backend.aclose()
+            async def batch() -> dict[str, Any]:
+                try:
+                    options = EvalOptions(out_dir=root / "c16", concurrency=concurrency)
+                    return await run_eval(loaded, [], backend, options)
+                finally:
+                    await backend.aclose()
 
-        started = time.perf_counter()
-        summary = asyncio.run(batch())
-        wall = time.perf_counter() - started
-        ideal = cases_count * latency_s / concurrency
-        assert summary["passed"] == cases_count, summary
+            started = time.perf_counter()
+            summary = asyncio.run(batch())
+            wall = time.perf_counter() - started
+            ideal = cases_count * latency_s / concurrency
+            assert summary["passed"] == cases_count, summary
 
-        # The CLI twice: the first run fills the reply cache, the second (a new --out) must call nothing.
-        _eval_cli(cases, root / "first", env, "--concurrency", str(concurrency))
-        calls_before = server.count
-        rerun_s, stdout = _eval_cli(cases, root / "second", env, "--concurrency", str(concurrency))
-        return {
-            "batch_cases": cases_count,
-            "batch_latency_s": latency_s,
-            "batch_wall_c16_s": round(wall, 3),
-            "batch_ideal_c16_s": round(ideal, 3),
-            "batch_efficiency_c16": round(ideal / wall, 3),
-            "cached_rerun_cases": cases_count,
-            "cached_rerun_model_calls": server.count - calls_before,
-            "cached_rerun_s": round(rerun_s, 3),
-            "cached_rerun_stdout": stdout.strip().splitlines()[-2:],
-        }
+            # The CLI twice: the first run fills the reply cache, the second (a new --out) calls nothing.
+            _eval_cli(cases, root / "first", env, "--concurrency", str(concurrency))
+            rerun_s, _ = _eval_cli(cases, root / "second", env, "--concurrency", str(concurrency))
+            calls = json.loads((root / "second" / "summary.json").read_text())["this_run"]["model_calls"]
+    finally:
+        server.close()
+    return {
+        "batch_cases": cases_count,
+        "batch_latency_s": latency_s,
+        "batch_wall_c16_s": round(wall, 3),
+        "batch_ideal_c16_s": round(ideal, 3),
+        "batch_efficiency_c16": round(ideal / wall, 3),
+        "cached_rerun_cases": cases_count,
+        "cached_rerun_model_calls": calls,
+        "cached_rerun_s": round(rerun_s, 3),
+    }
 
 
 # --- what the library adds around one model call
