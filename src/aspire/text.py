@@ -75,8 +75,14 @@ _SUFFIXES = (
 
 def words(text: str) -> list[str]:
     """Lower-cased words; a possessive "'s" is dropped so "Target's" is "target"."""
+    return list(_words(text))
+
+
+# The rules read the same resume and draft many times over; tokenise each text once.
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
     found = (w.strip("'\u2019-") for w in _WORD.findall(text.lower()))
-    return [w.removesuffix("'s").removesuffix("\u2019s") for w in found if w]
+    return tuple(w.removesuffix("'s").removesuffix("\u2019s") for w in found if w)
 
 
 def normalise(text: str) -> str:
@@ -97,11 +103,17 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and not w.isdigit()]
+    return list(_content_words(text))
 
 
+@lru_cache(maxsize=1024)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _words(text) if w not in STOPWORDS and not w.isdigit())
+
+
+@lru_cache(maxsize=1024)
 def stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in content_words(text))
+    return frozenset(stem(w) for w in _content_words(text))
 
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_CAREER_WORDS)
