@@ -18,6 +18,10 @@ from .errors import ConfigError
 BackendName = Literal["local", "openai"]
 RepairMode = Literal["fresh", "conversation"]
 REPAIR_MODES: tuple[RepairMode, ...] = ("fresh", "conversation")
+# How the local backend holds the model to the JSON schema: "llguidance" (a logits
+# processor, near raw decode speed) or "grammar" (llama-cpp-python's GBNF sampler).
+Constraint = Literal["llguidance", "grammar"]
+CONSTRAINTS: tuple[Constraint, ...] = ("llguidance", "grammar")
 BACKENDS: tuple[BackendName, ...] = ("local", "openai")
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -47,7 +51,7 @@ class Settings(BaseModel):
     deadline_s: float = Field(default=600.0, gt=0, description="Seconds one draft may take, all attempts together.")
     n_ctx: int = Field(default=8192, ge=512)
     n_threads: int | None = Field(default=None, ge=1)
-    constraint: Literal["llguidance", "grammar"] | None = Field(
+    constraint: Constraint | None = Field(
         default=None,
         description="How the local backend enforces the JSON schema; None: llguidance when installed.",
     )
@@ -149,9 +153,9 @@ def resolve_settings(
             values[field] = _parse(env_name, raw, convert, kind)
 
     if (constraint := env_str("ASPIRE_CONSTRAINT")) is not None:
-        if constraint.lower() not in ("llguidance", "grammar"):
+        if constraint.lower() not in CONSTRAINTS:
             raise ConfigError(
-                f"unknown constraint engine {constraint!r}; choose one of: llguidance, grammar",
+                f"unknown constraint engine {constraint!r}; choose one of: {', '.join(CONSTRAINTS)}",
                 setting="ASPIRE_CONSTRAINT",
             )
         values["constraint"] = constraint.lower()

@@ -9,8 +9,7 @@ tokenizer it needs takes about 1.5 s to build, so it is built once per model.
 from __future__ import annotations
 
 import json
-import threading
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 # The JSON is written exactly as the worked examples in the prompt are (json.dumps'
@@ -45,7 +44,7 @@ def _closed(node: Any) -> Any:
     return node
 
 
-@cache
+@lru_cache(maxsize=32)  # schemas differ per candidate; bound a long-lived process
 def _grammar(schema_json: str) -> str:
     from llguidance import LLMatcher
 
@@ -64,7 +63,6 @@ class Guidance:
         stops = sorted({llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)})
         self.n_vocab = llama.n_vocab()
         self.tokenizer = lltokenizer_from_vocab(vocab, n_vocab=self.n_vocab, eos_token=stops)
-        self._lock = threading.Lock()
 
     def processor(self, schema: dict[str, Any], bias: Any = None) -> tuple[Any, Any]:
         """A logits processor that allows only tokens continuing valid JSON for ``schema``,

@@ -10,8 +10,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from ..config import Constraint
 from ..embedded_model import (
     EMBEDDED_MODEL_NAME,
     EXPECTED_SHA256,
@@ -148,16 +149,14 @@ def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
     return bias
 
 
-# How JSON is enforced: "llguidance" (a logits processor, near raw decode speed)
-# or "grammar" (llama-cpp-python's GBNF sampler from the schema).
-Constraint = Literal["llguidance", "grammar"]
-CONSTRAINTS: tuple[Constraint, ...] = ("llguidance", "grammar")
-
-
 def default_constraint() -> Constraint:
     from .guidance import available
 
     return "llguidance" if available() else "grammar"
+
+
+# Schemas differ per candidate (the company and resume lines are in them).
+MAX_CACHED_GRAMMARS = 32
 
 
 # Chat markup around each message (Qwen: "<|im_start|>role\n" ... "<|im_end|>\n").
@@ -241,6 +240,8 @@ class LocalBackend:
         key = json.dumps(schema, sort_keys=True)
         with self._grammars_lock:
             if key not in self._grammars:
+                if len(self._grammars) >= MAX_CACHED_GRAMMARS:  # one per profile: bound a long-lived process
+                    self._grammars.clear()
                 # The grammar keeps the schema's property order (sorted keys would make the
                 # model write its answer before its plan, and a goal's support before the goal).
                 self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
