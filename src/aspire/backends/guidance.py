@@ -9,6 +9,7 @@ tokenizer it needs takes about 1.5 s to build, so it is built once per model.
 from __future__ import annotations
 
 import json
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +63,11 @@ class Guidance:
         vocab = llama_cpp.llama_model_get_vocab(llama.model)
         stops = sorted({llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)})
         self.n_vocab = llama.n_vocab()
-        self.tokenizer = lltokenizer_from_vocab(vocab, n_vocab=self.n_vocab, eos_token=stops)
+        with warnings.catch_warnings():
+            # The bridge calls llama_token_get_attr, deprecated in llama-cpp-python 0.3.36,
+            # once per token: 151,936 warnings that say nothing to a user.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.tokenizer = lltokenizer_from_vocab(vocab, n_vocab=self.n_vocab, eos_token=stops)
 
     def processor(self, schema: dict[str, Any], bias: Any = None) -> tuple[Any, Any]:
         """A logits processor that allows only tokens continuing valid JSON for ``schema``,
