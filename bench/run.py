@@ -1,7 +1,7 @@
 """aspire's benchmark: what a draft costs, measured side by side on this machine.
 
-    python bench/run.py            # everything (about 20 minutes on 2 cores)
-    python bench/run.py --quick    # fewer cases and repetitions (under 5 minutes)
+    python bench/run.py            # everything (8 min 33 s measured on 2 cores)
+    python bench/run.py --quick    # fewer cases and repetitions (2 min 21 s measured)
     python bench/run.py --json bench/latest.json
 
 Run by hand, never by the tests: timings belong here, not in assertions.
