@@ -15,6 +15,7 @@ from typing import Any
 
 from . import __version__
 from .backends import Backend
+from .config import Settings
 from .errors import AspireError, GenerationError, InputError
 from .generate import generate
 from .inputs import read_text_file
@@ -219,6 +220,29 @@ def _rate(value: str) -> float:
     return number
 
 
+def _given_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line (the rest come from the environment)."""
+    given = {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _settings_and_backend(args: argparse.Namespace, options: dict[str, Any]) -> tuple[Settings, Backend]:
+    """Resolved settings and the backend they name, behind the reply cache unless --no-cache."""
+    from pathlib import Path
+
+    from .backends import create_backend
+    from .backends.cache import CachingBackend, default_cache_dir
+    from .config import resolve_settings
+    from .prompts import template_version
+
+    settings = resolve_settings(backend=args.backend, **options)
+    backend: Backend = create_backend(settings)
+    if not args.no_cache:
+        directory = Path(args.cache_dir) if getattr(args, "cache_dir", None) else default_cache_dir()
+        backend = CachingBackend(backend, directory, template_version=template_version())
+    return settings, backend
+
+
 def _cmd_draft(args: argparse.Namespace) -> int:
     profile = CandidateProfile(
         resume=read_text_file(args.resume, what="resume"),
@@ -231,20 +255,9 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         name=args.name,
         question=args.question,
     )
-    options = {
-        key: value
-        for key, value in {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}.items()
-        if value is not None
-    }
-    from .backends import create_backend
-    from .backends.cache import CachingBackend, default_cache_dir
-    from .config import resolve_settings
-    from .prompts import template_version
-
-    settings = resolve_settings(backend=args.backend, model=options.pop("model", None))
-    backend: Backend = create_backend(settings)
-    if not args.no_cache:
-        backend = CachingBackend(backend, default_cache_dir(), template_version=template_version())
+    options = _given_options(args)
+    _, backend = _settings_and_backend(args, options)
+    options.pop("model", None)  # the backend is built; the rest are generation settings
     if sys.stderr.isatty() and not args.json:
         print("Drafting… (the embedded model takes a minute or two on a laptop CPU)", file=sys.stderr)
     draft = generate(profile, backend=backend, **options)
@@ -283,12 +296,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
 
-    from .backends import create_backend
     from .backends.base import aclose_backend
-    from .backends.cache import CachingBackend, default_cache_dir
-    from .config import resolve_settings
     from .evaluation import EvalOptions, load_cases, run_eval
-    from .prompts import template_version
 
     cases, case_errors = load_cases([Path(p) for p in args.paths])
     if not cases and not case_errors:
@@ -296,16 +305,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     baseline = Path(args.baseline) if args.baseline else None
     if baseline is not None and not (baseline / "results.jsonl").is_file():
         raise InputError(f"the baseline folder has no results.jsonl: {baseline}", field="baseline")
-    options = {
-        key: value
-        for key, value in {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}.items()
-        if value is not None
-    }
-    settings = resolve_settings(backend=args.backend, **options)
-    backend = create_backend(settings)
-    if not args.no_cache:
-        directory = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
-        backend = CachingBackend(backend, directory, template_version=template_version())
+    settings, backend = _settings_and_backend(args, _given_options(args))
     generation = {
         "max_attempts": settings.max_attempts,
         "max_tokens": settings.max_tokens,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
@@ -23,6 +24,20 @@ GoalKind = Literal["hire", "learn", "skill", "project", "client", "promotion", "
 
 def _has_control_chars(text: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+
+
+def candidate_text(
+    company: str,
+    role: str | None,
+    question: str,
+    name: str | None,
+    skills: Sequence[str],
+    resume: str | None,
+    job_description: str | None,
+) -> str:
+    """Everything a candidate told us, as one text: what rules and steering compare drafts with."""
+    parts = [company, role or "", question, name or "", ", ".join(skills), resume or "", job_description or ""]
+    return "\n".join(p for p in parts if p)
 
 
 class CandidateProfile(BaseModel):
@@ -95,9 +110,9 @@ class CandidateProfile(BaseModel):
 
     def all_text(self) -> str:
         """Everything the candidate told us, as one text."""
-        parts = [self.company, self.role or "", self.question, self.name or "", ", ".join(self.skills)]
-        parts += [self.resume, self.job_description or ""]
-        return "\n".join(p for p in parts if p)
+        return candidate_text(
+            self.company, self.role, self.question, self.name, self.skills, self.resume, self.job_description
+        )
 
 
 class SelfAssessment(BaseModel):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import lexicon, text
-from .models import DEFAULT_QUESTION, CandidateProfile, CheckResult, DraftContent, Plan
+from .models import DEFAULT_QUESTION, CandidateProfile, CheckResult, DraftContent, Plan, candidate_text
 
 # "about 60-200 words": a little slack either side so that a 58-word answer
 # is not rejected for being two words short.
@@ -66,9 +66,9 @@ class Subject:
     @property
     def inputs(self) -> str:
         """Everything the candidate told us, as one text."""
-        parts = [self.company, self.role or "", self.question, self.name or "", ", ".join(self.skills)]
-        parts += [self.resume or "", self.job_description or ""]
-        return "\n".join(p for p in parts if p)
+        return candidate_text(
+            self.company, self.role, self.question, self.name, self.skills, self.resume, self.job_description
+        )
 
     @property
     def later_goals(self) -> list[str]:

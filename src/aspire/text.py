@@ -306,7 +306,8 @@ def garbled(value: str, inputs: str) -> list[str]:
         for ch in value
         if ch.isalpha() and ch not in inputs and unicodedata.name(ch, "").startswith(_FOREIGN_SCRIPTS)
     }
-    vocabulary = {w for w in words(f"{inputs} {value}") if 3 <= len(w) < _GLUED_MIN}
+    # The inputs are the same for every part of a draft: their tokenisation is cached.
+    vocabulary = {w for w in (*_words(inputs), *_words(value)) if 3 <= len(w) < _GLUED_MIN}
     found = []
     for token in value.split():
         word = token.strip("\"'()[],.;:!?\u201c\u201d")
