@@ -25,6 +25,7 @@ from aspire.backends.openai_compat import MAX_RETRY_AFTER_S, OpenAIBackend
 
 from .conftest import EXAMPLE_RESUMES, good_reply_data
 from .faultserver import error_body, fault_server
+from .test_eval import write_case
 
 GOOD = json.dumps(good_reply_data("Target"))
 SENTINEL_KEY = "sk-SENTINEL-7f3a9c-never-print-me"
@@ -269,13 +270,10 @@ def test_cli_reports_a_failing_server_in_one_line(capsys, monkeypatch, tmp_path)
 # --- crash safety and secrets on disk, through the real CLI in a subprocess
 
 
-def _write_cases(folder, count, company="Target"):
+def _write_cases(folder, count):
     folder.mkdir()
-    resume = "Assistant Store Manager, Best Buy, 2015-present\n- Recruited and trained new employees.\n"
     for number in range(count):
-        lines = [f"id: case-{number:02d}", "profile:", f"  company: {company}", "  resume: |"]
-        lines += [f"    {line}" for line in resume.splitlines()]
-        (folder / f"case_{number:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_case(folder, f"case-{number:02d}", "Target")
 
 
 def _eval_command(cases, out, *extra):
