@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,55 @@ def test_concurrency_runs_every_case(cases_dir, tmp_path):
         write_case(cases_dir, f"extra-{n}", f"Shop{n}")
     summary = run(cases_dir, tmp_path / "run", ByCompanyBackend({}), concurrency=4)
     assert summary["cases"] == 9 and summary["passed"] == 9
+
+
+class GatedBackend(ByCompanyBackend):
+    """Holds every request until the test lets it go, counting those in flight."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def acomplete(self, request: ChatRequest) -> Completion:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            for _ in range(5):  # long enough for every waiting case to queue up
+                await asyncio.sleep(0.01)
+            return self.complete(request)
+        finally:
+            self.in_flight -= 1
+
+
+def test_concurrency_bounds_requests_in_flight(cases_dir, tmp_path):
+    for n in range(9):
+        write_case(cases_dir, f"extra-{n}", f"Shop{n}")
+    backend = GatedBackend()
+    summary = run(cases_dir, tmp_path / "run", backend, concurrency=3)
+    assert summary["passed"] == 12 and backend.calls == 12
+    assert backend.most_in_flight == 3
+
+
+def test_a_request_slot_is_free_while_its_case_is_checked(cases_dir, tmp_path, monkeypatch):
+    """With one slot, the next case's request goes out while the last reply is still
+    being judged: holding the slot through the checks made a batch run in waves."""
+    from aspire.generate import _DraftSession
+
+    backend = GatedBackend()
+    overlapped = []
+    real_accept = _DraftSession.accept
+
+    def slow_accept(self, completion):
+        before = backend.calls
+        time.sleep(0.2)  # a slow rule check, in its worker thread
+        overlapped.append(backend.calls > before)
+        return real_accept(self, completion)
+
+    monkeypatch.setattr(_DraftSession, "accept", slow_accept)
+    summary = run(cases_dir, tmp_path / "run", backend, concurrency=1)
+    assert summary["cases"] == 3 and backend.most_in_flight == 1
+    assert any(overlapped)
 
 
 def test_html_report_escapes_model_output(cases_dir, tmp_path):

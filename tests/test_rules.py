@@ -12,7 +12,7 @@ import dataclasses
 
 import pytest
 
-from aspire import prompts, rules
+from aspire import prompts, rules, text
 from aspire.models import GeneratedContent, complete_content
 
 from .conftest import ARTICLE_PLAN, good_reply_data
@@ -496,3 +496,38 @@ def test_a_capitalised_article_in_the_company_name_is_not_invented(profile, good
     answer = good_reply["answer"].replace("Target", "The Grand Hotel Sydney") + " I want to learn The Grand way."
     data = good_reply_data("The Grand Hotel Sydney")
     assert _verdict("grounded", _subject(hotel, dict(data, answer=answer))).verdict == "pass"
+
+
+def _longest_shared_run_by_brute_force(said: str, source: str, ignore: list[str]) -> str:
+    """Every run of the words said, longest first: what the fast scan must agree with."""
+    tokens = text.words(said)
+    padded = " " + " ".join(text.words(source)) + " "
+    others = [" " + " ".join(text.words(t)) + " " for t in ignore]
+    for length in range(len(tokens), 0, -1):
+        for start in range(len(tokens) - length + 1):
+            run = " ".join(tokens[start : start + length])
+            if f" {run} " in padded and not any(f" {run} " in other for other in others):
+                return run
+    return ""
+
+
+def test_longest_shared_run_agrees_with_brute_force():
+    import random
+
+    rng = random.Random(7)
+    vocab = "the a sales team store manager led grew retail target and of to plan lead".split()
+
+    def phrase(most: int) -> str:
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(0, most)))
+
+    nonempty = 0
+    for _ in range(2000):
+        said, source = phrase(14), phrase(40)
+        ignore = [phrase(20) for _ in range(rng.randint(0, 3))]
+        expected = _longest_shared_run_by_brute_force(said, source, ignore)
+        got = text.longest_shared_run(said, source, ignore=ignore)
+        # Ties may pick another run of the same length; the length must match.
+        assert len(got.split()) == len(expected.split()), (said, source, ignore)
+        assert not got or f" {got} " in f" {source} "
+        nonempty += bool(expected)
+    assert nonempty > 1000  # the inputs exercise real overlaps, not just empty answers

@@ -8,6 +8,7 @@ bounded repair loop. Transport failures are *not* retried here: the backend
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -280,7 +281,10 @@ async def agenerate(
     try:
         async for attempt in AsyncRetrying(**_retrying_kwargs(session.settings)):
             with attempt:
-                session.accept(await session.backend.acomplete(session.request()))
+                completion = await session.backend.acomplete(session.request())
+                # The rule checks take a few ms of CPU: off the event loop, they
+                # hold up neither a chatbot's loop nor a batch's other requests.
+                await asyncio.to_thread(session.accept, completion)
     except _NeedsRepair:
         return session.give_up(strict)
     except DeadlineError:

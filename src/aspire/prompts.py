@@ -8,7 +8,6 @@ HTML-escaped because these are plain-text prompts.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -392,7 +391,8 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     answer; they live only in this schema, never in validation, so replies
     from servers that ignore patterns are judged by the rules alone.
     """
-    schema: dict[str, Any] = copy.deepcopy(_base_schema())
+    # A JSON round trip copies the cached schema several times faster than deepcopy.
+    schema: dict[str, Any] = json.loads(_base_schema_json())
     defs = schema["$defs"]
     one_aspiration = _starts_with(ASPIRATION_OPENINGS, _words_up_to(ASPIRATION_WORDS))
     defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = one_aspiration
@@ -404,8 +404,9 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
         if options:
             goal["properties"]["evidence"] = {"type": "string", "enum": options}
     rungs = []
+    goal_json = json.dumps(goal)
     for number, openings in enumerate(GOAL_LADDER):
-        rung = copy.deepcopy(goal)
+        rung = json.loads(goal_json)
         if number == CREDENTIAL_RUNG:
             pattern = _credential_or_skill()
         elif number == 0 and profile is not None and (learning := _learn_the_company(profile.company)):
@@ -419,6 +420,11 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
         rungs.append(rung)
     defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
     return schema
+
+
+@cache
+def _base_schema_json() -> str:
+    return json.dumps(_base_schema())
 
 
 @cache

@@ -148,23 +148,24 @@ def longest_shared_run(text: str, source: str, *, ignore: Iterable[str] = ()) ->
     tokens = words(text)
     source_text = " " + " ".join(words(source)) + " "
     ignored = [" " + " ".join(words(t)) + " " for t in ignore]
-    best = ""
-    start = 0
-    # Greedy scan: extend a run while it still occurs in the source.
-    while start < len(tokens):
-        end = start + 1
-        found = ""
-        while end <= len(tokens):
-            run = " ".join(tokens[start:end])
-            if f" {run} " not in source_text:
-                break
-            if not any(f" {run} " in other for other in ignored):
-                found = run
+
+    def shared(start: int, end: int) -> bool:
+        return f" {' '.join(tokens[start:end])} " in source_text
+
+    best: list[str] = []
+    for start in range(len(tokens)):
+        # Only a run longer than the best so far matters, and every part of a
+        # shared run is shared: when the next longer one is not, neither is any longer.
+        end = start + len(best) + 1
+        if end > len(tokens) or not shared(start, end):
+            continue
+        while end < len(tokens) and shared(start, end + 1):
             end += 1
-        if len(found.split()) > len(best.split()):
-            best = found
-        start += 1
-    return best
+        # Any part of an ignored run is ignored too, so the whole run decides.
+        run = " ".join(tokens[start:end])
+        if not any(f" {run} " in other for other in ignored):
+            best = tokens[start:end]
+    return " ".join(best)
 
 
 _YEARS = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS[1:]) + r")[- ]years?\b", re.IGNORECASE)
@@ -288,6 +289,8 @@ def proper_names(value: str) -> set[str]:
 
 def latin_script_only(value: str) -> bool:
     """Whether every letter in ``value`` is a Latin letter, accented or not."""
+    if value.isascii():  # most text, and a C-speed answer instead of a name lookup per letter
+        return True
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in value if ch.isalpha())
 
 

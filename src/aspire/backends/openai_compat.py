@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -149,7 +150,7 @@ class OpenAIBackend:
     def __repr__(self) -> str:
         return f"OpenAIBackend(model={self._model!r}, base_url={str(self._client.base_url)!r})"
 
-    def _params(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
+    def _body(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
         return {
             "model": self._model,
             "messages": request.messages,
@@ -157,7 +158,17 @@ class OpenAIBackend:
             "temperature": request.temperature,
             "seed": request.seed,
             "response_format": _response_format(mode, request.schema),
-            "timeout": self._timeout_for(request),
+        }
+
+    def _post(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
+        # The client's generic post, not chat.completions.create: create runs its typed
+        # transform over every node of the messages and schema, about 3 ms a request,
+        # most of what a batch eval spends per case. The body is plain JSON already.
+        return {
+            "path": "/chat/completions",
+            "cast_to": ChatCompletion,
+            "body": self._body(request, mode),
+            "options": {"timeout": self._timeout_for(request)},
         }
 
     def _timeout_for(self, request: ChatRequest) -> float:
@@ -222,22 +233,22 @@ class OpenAIBackend:
     def _send(self, request: ChatRequest) -> Completion:
         mode = self._mode or "json_schema"
         try:
-            response = self._client.chat.completions.create(**self._params(request, mode))
+            response = self._client.post(**self._post(request, mode))
         except openai.APIStatusError as exc:
             if (fallback := self._next_mode(exc)) is None:
                 raise
-            response = self._client.chat.completions.create(**self._params(request, fallback))
+            response = self._client.post(**self._post(request, fallback))
         self._settle()
         return self._to_completion(response)
 
     async def _asend(self, request: ChatRequest) -> Completion:
         mode = self._mode or "json_schema"
         try:
-            response = await self._aclient.chat.completions.create(**self._params(request, mode))
+            response = await self._aclient.post(**self._post(request, mode))
         except openai.APIStatusError as exc:
             if (fallback := self._next_mode(exc)) is None:
                 raise
-            response = await self._aclient.chat.completions.create(**self._params(request, fallback))
+            response = await self._aclient.post(**self._post(request, fallback))
         self._settle()
         return self._to_completion(response)
 

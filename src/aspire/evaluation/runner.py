@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..backends import Backend
+from ..backends import Backend, ChatRequest, Completion
 from ..errors import AspireError, BudgetExhaustedError
 from ..files import atomic_write
 from ..generate import agenerate
@@ -124,6 +124,60 @@ class _ResultsFile:
             os.fsync(handle.fileno())
 
 
+class _Ledger:
+    """The run's request slots and the tokens its replies have cost so far."""
+
+    def __init__(self, concurrency: int, token_budget: int | None) -> None:
+        self.slots = asyncio.Semaphore(concurrency)
+        self.token_budget = token_budget
+        self.spent = 0
+
+    def check_budget(self) -> None:
+        if self.token_budget is not None and self.spent >= self.token_budget:
+            raise BudgetExhaustedError(
+                f"skipped: this run's token budget of {self.token_budget:,} is used up ({self.spent:,} spent)",
+                budget=self.token_budget,
+                spent=self.spent,
+            )
+
+
+class _CaseBackend:
+    """One case's view of the shared backend: a request holds one of the run's
+    slots only while it is on the wire.
+
+    ``--concurrency`` bounds requests in flight, not cases. Holding a slot
+    through a case's rule checks as well kept the next request waiting on
+    every other case's checks, and a batch against a 200 ms server ran in
+    waves of 250 ms and more.
+    """
+
+    def __init__(self, backend: Backend, ledger: _Ledger) -> None:
+        self._backend = backend
+        self._ledger = ledger
+        self._started = False
+        self.name = backend.name
+
+    @property
+    def model(self) -> str:
+        return self._backend.model
+
+    def complete(self, request: ChatRequest) -> Completion:  # pragma: no cover - the runner is async
+        raise NotImplementedError("an eval case drafts asynchronously")
+
+    async def acomplete(self, request: ChatRequest) -> Completion:
+        async with self._ledger.slots:
+            if not self._started:
+                # Checked when a case's first request gets its slot: cases in
+                # flight finish, later ones are skipped.
+                self._ledger.check_budget()
+                self._started = True
+            completion = await self._backend.acomplete(request)
+            self._ledger.spent += completion.prompt_tokens + completion.completion_tokens
+        # Let the case that was waiting for this slot send before this one's checks run.
+        await asyncio.sleep(0)
+        return completion
+
+
 async def run_eval(
     cases: Sequence[EvalCase],
     case_errors: Sequence[CaseError],
@@ -161,27 +215,22 @@ async def run_eval(
             on_result(record)
 
     pending = [c for c in cases if c.id not in kept]
-    semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    ledger = _Ledger(max(1, options.concurrency), options.token_budget)
+    # Twice as many cases as request slots are under way: each slot has the
+    # next case's first request rendered and waiting for it.
+    cases_under_way = asyncio.Semaphore(2 * max(1, options.concurrency))
     started = time.perf_counter()
-    spent = 0
 
     async def run_one(case: EvalCase) -> None:
-        nonlocal spent
-        async with semaphore:
+        async with cases_under_way:
             begun = time.perf_counter()
             try:
-                if options.token_budget is not None and spent >= options.token_budget:
-                    raise BudgetExhaustedError(
-                        f"skipped: this run's token budget of {options.token_budget:,} is used up ({spent:,} spent)",
-                        budget=options.token_budget,
-                        spent=spent,
-                    )
-                draft = await agenerate(case.profile, backend=backend, **options.generation)
+                ledger.check_budget()
+                draft = await agenerate(case.profile, backend=_CaseBackend(backend, ledger), **options.generation)
             except Exception as exc:  # one bad case never stops the batch
                 record = _error_record(case.id, case.source, exc, context)
                 record["latency_s"] = round(time.perf_counter() - begun, 3)
             else:
-                spent += draft.usage.prompt_tokens + draft.usage.completion_tokens
                 passed, expectations = judge_case(case, draft)
                 record = {
                     "id": case.id,
@@ -210,7 +259,7 @@ async def run_eval(
     summary = summarise(final, context)
     summary["this_run"] = {
         "cases_drafted": len(pending),
-        "tokens": spent,
+        "tokens": ledger.spent,
         "token_budget": options.token_budget,
         "cases_resumed": len(kept),
         # A caching backend counts its misses; otherwise every attempt drafted now was a call.
