@@ -37,6 +37,17 @@ def completion_body(content: str, finish_reason: str = "stop") -> dict[str, Any]
     }
 
 
+def stream_chunk(content: str | None, finish_reason: str | None = None) -> dict[str, Any]:
+    delta = {"content": content} if content is not None else {}
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "fault-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+    }
+
+
 def error_body(message: str, code: str | None = None, kind: str = "server_error") -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "code": code}}
 
@@ -59,16 +70,29 @@ class FaultServer:
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
+            def do_GET(self) -> None:  # /v1/models, as aspire doctor asks
+                models = {
+                    "object": "list",
+                    "data": [{"id": "fault-model", "object": "model", "created": 0, "owned_by": "test"}],
+                }
+                self._send(200, {}, json.dumps(models).encode())
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 step = server._take(json.loads(body or b"{}"), {k.lower(): v for k, v in self.headers.items()})
                 kind = step[0]
-                if kind == "reply":
+                streaming = bool(server.requests[-1].get("stream"))
+                if kind == "reply" and streaming:
+                    self._send_stream(step[1], step[2])
+                elif kind == "reply":
                     self._send(200, {}, json.dumps(completion_body(step[1], step[2])).encode())
                 elif kind == "slow":
                     server._stop.wait(step[1])
-                    self._send(200, {}, json.dumps(completion_body(step[2])).encode())
+                    if streaming:
+                        self._send_stream(step[2], "stop")
+                    else:
+                        self._send(200, {}, json.dumps(completion_body(step[2])).encode())
                 elif kind == "status":
                     self._send(step[1], step[2], json.dumps(step[3]).encode())
                 elif kind == "raw":
@@ -80,6 +104,21 @@ class FaultServer:
                     self.close_connection = True
                 else:  # pragma: no cover - a typo in a test's script
                     raise ValueError(kind)
+
+            def _send_stream(self, content: str, finish_reason: str) -> None:
+                """Server-sent events as OpenAI streams them: a few characters a chunk, then usage."""
+                pieces = [content[i : i + 7] for i in range(0, len(content), 7)]
+                events = [stream_chunk(piece) for piece in pieces] + [stream_chunk(None, finish_reason)]
+                events.append({**stream_chunk(None), "choices": [], "usage": completion_body("")["usage"]})
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("connection", "close")
+                self.end_headers()
+                for event in events:
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.close_connection = True
 
             def _send(self, status: int, headers: dict[str, str], payload: bytes) -> None:
                 self.send_response(status)

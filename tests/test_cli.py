@@ -126,7 +126,9 @@ def test_strict_exits_1_when_a_rule_fails(capsys, fake_model):
     [
         (lambda d: d / "missing.txt", "resume file not found"),
         (lambda d: d, "is a directory"),
-        (lambda d: _write(d / "cv.pdf", b"%PDF-1.4"), "PDF document"),
+        (lambda d: _write(d / "cv.pdf", b"%PDF-1.4"), "could not be read as a PDF"),
+        (lambda d: _write(d / "cv.docx", b"PK\x03\x04broken"), "could not be read as a Word document"),
+        (lambda d: _write(d / "cv.json", b'{"x": 1}'), "not a JSON Resume"),
         (lambda d: _write(d / "cv.txt", b"\x00\x01\x02"), "looks binary"),
         (lambda d: _write(d / "cv.txt", b"caf\xe9 latin-1"), "not UTF-8"),
         (lambda d: _write(d / "cv.txt", b"  \n\t "), "is empty"),

@@ -176,9 +176,97 @@ def test_a_resume_too_long_for_the_context_is_refused_before_generating(tmp_path
     resume = tmp_path / "long_resume.md"
     one = (EXAMPLE_RESUMES / "retail_store_manager.md").read_text(encoding="utf-8")
     resume.write_text("\n".join([one] * 60), encoding="utf-8")
-    result = _aspire("draft", "--resume", str(resume), "--company", "Target", timeout=300)
+    result = _aspire("draft", "--resume", str(resume), "--company", "Target", "--skills", "retail", timeout=300)
     assert result.returncode == 2, result.stderr
     assert (
         result.stderr.startswith("aspire: error:") and "more than the model's context of 8,192 tokens" in result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+# --- resumes in every format, end to end on the embedded model (issue: meet users where they are)
+
+
+def _make_docx(path):
+    from .test_documents import make_docx
+
+    return make_docx(path)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "resume", "extra", "company", "expect_on_stderr"),
+    [
+        ("pdf", lambda tmp: EXAMPLE_RESUMES / "ml_engineer_harvey_dent.pdf", (), "Nvidia", "skills your resume lists"),
+        ("docx", lambda tmp: _make_docx(tmp / "cv.docx"), (), "Blue Bottle Coffee", "skills your resume lists"),
+        (
+            "json-resume",
+            lambda tmp: EXAMPLE_RESUMES / "data_analyst_daniel_reyes.json",
+            ("--job-description", str(REPO / "examples" / "jobs" / "web_developer.json")),
+            None,
+            "skills from the JSON Resume: SQL",
+        ),
+        ("markdown", lambda tmp: EXAMPLE_RESUMES / "retail_store_manager.md", ("--format", "markdown"), "Target", ""),
+    ],
+)
+def test_every_resume_format_drafts_from_the_cli(tmp_path, fmt, resume, extra, company, expect_on_stderr):
+    args = ["draft", "--resume", str(resume(tmp_path)), *extra]
+    if company:
+        args += ["--company", company]
+    if fmt != "markdown":
+        args.append("--json")
+    result = _aspire(*args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and expect_on_stderr in result.stderr
+    if fmt == "markdown":
+        assert result.stdout.startswith("## Answer") and "1. Get hired by Target" in result.stdout
+        return
+    draft = Draft.model_validate_json(result.stdout)
+    assert draft.plan.goals[0].goal == f"Get hired by {company or 'Microsoft'}"
+    assert len(draft.answer.split()) >= 20 and [c.rule for c in draft.checks] == list(RULES)
+
+
+def test_astream_on_the_embedded_model_streams_the_answer():
+    import aspire
+
+    profile = {
+        "resume": (EXAMPLE_RESUMES / "hospitality_bartender.txt").read_text(encoding="utf-8"),
+        "company": "Marriott Hotels",
+    }
+
+    async def collect() -> list[object]:
+        return [event async for event in aspire.astream(profile, backend=LocalBackend())]
+
+    events = asyncio.run(collect())
+    draft = events[-1]
+    assert isinstance(draft, Draft)
+    texts = [e for e in events if isinstance(e, str)]
+    assert len(texts) > 10  # token by token, not one block at the end
+    # The text streamed after the last Retry (if any) is the draft's answer as written.
+    retries = [i for i, e in enumerate(events) if isinstance(e, aspire.Retry)]
+    last_attempt = [e for e in events[(retries[-1] + 1 if retries else 0) :] if isinstance(e, str)]
+    assert "".join(last_attempt).split()[:5] == draft.answer.split()[:5]
+
+
+def test_closing_a_stream_early_frees_the_model_for_the_next_call():
+    """A chatbot user who leaves mid-answer must not leave the shared model locked."""
+    import aspire
+
+    backend = LocalBackend()
+    profile = {
+        "resume": (EXAMPLE_RESUMES / "hospitality_bartender.txt").read_text(encoding="utf-8"),
+        "company": "Hilton",
+    }
+
+    async def first_words() -> str:
+        async for event in aspire.astream(profile, backend=backend, max_attempts=1):
+            if isinstance(event, str):
+                return event  # leaves the async for: the stream is closed here
+        return ""
+
+    assert asyncio.run(first_words())
+    done = threading.Event()
+    result: list[object] = []
+    worker = threading.Thread(target=lambda: (result.append(backend.complete(TINY)), done.set()))
+    worker.start()
+    assert done.wait(timeout=120), "the model stayed locked after the stream was closed"
+    assert "colour" in result[0].text

@@ -132,3 +132,36 @@ def test_async_library_call_falls_back_to_json_mode(llama_server):
     assert draft.plan.goals[0].goal == "Get hired by Marriott Hotels"
     assert {c.rule for c in draft.checks} >= {"hire-first", "answer-form"}
     assert REPO.exists()
+
+
+def test_astream_streams_from_the_real_server(llama_server):
+    import aspire
+
+    backend = OpenAIBackend(model="qwen-local", api_key=None, base_url=llama_server)
+    profile = CandidateProfile(
+        resume=(EXAMPLE_RESUMES / "retail_store_manager.md").read_text(), company="Target", role="Store Manager"
+    )
+
+    async def collect() -> list[object]:
+        try:
+            return [e async for e in aspire.astream(profile, backend=backend, max_attempts=1)]
+        finally:
+            await backend.aclose()
+
+    events = asyncio.run(collect())
+    texts = [e for e in events if isinstance(e, str)]
+    draft = events[-1]
+    assert isinstance(draft, aspire.Draft) and draft.plan.goals[0].goal == "Get hired by Target"
+    assert len(texts) > 10  # server-sent events, token by token
+    assert "".join(texts).split()[:5] == draft.answer.split()[:5]
+
+
+def test_doctor_sees_the_real_server(llama_server, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
+    env |= {"OPENAI_BASE_URL": llama_server, "ASPIRE_MODEL": "qwen-local", "ASPIRE_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "aspire", "doctor"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "openai: OPENAI_BASE_URL or OPENAI_API_KEY is set" in result.stdout
+    assert "server answers" in result.stdout and "FAIL" not in result.stdout

@@ -4,6 +4,9 @@
     >>> draft = aspire.generate({"resume": "...", "company": "Acme"})
     >>> print(draft.answer)
 
+    >>> async for event in aspire.astream(profile):   # a chatbot, as the answer is written
+    ...     if isinstance(event, str): print(event, end="")
+
 The library never reads ``.env`` and never prints; see the README.
 """
 
@@ -34,6 +37,7 @@ from .models import (
     SelfAssessment,
     Usage,
 )
+from .streaming import Retry, StreamEvent, astream, stream
 
 __version__ = "0.1.0"
 
@@ -59,13 +63,17 @@ __all__ = [
     "InputError",
     "ModelFileError",
     "Plan",
+    "Retry",
     "SelfAssessment",
     "Settings",
+    "StreamEvent",
     "Usage",
     "__version__",
     "agenerate",
+    "astream",
     "check_answer",
     "generate",
     "parse_plan",
     "resolve_settings",
+    "stream",
 ]

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -29,9 +30,12 @@ EXIT_USAGE = 2
 MAIN_EPILOG = """\
 examples:
   aspire draft --resume resume.md --company "Acme Corp"
-  aspire draft --resume resume.txt --company "Riverside General Hospital" \\
+  aspire draft --resume resume.pdf --company "Riverside General Hospital" \\
       --role "Registered Nurse" --question "Where do you see yourself in five years?"
-  aspire draft --resume resume.md --company Acme --json > draft.json
+  aspire draft --resume resume.json --job-description job.json --format markdown --out answer.md
+  aspire check --answer my_answer.txt --company Acme --resume resume.docx
+  aspire eval evals/cases --out run/
+  aspire doctor
 
 backends:
   local   (default) the embedded Qwen2.5-Coder-0.5B model, offline, no key.
@@ -46,9 +50,21 @@ the current directory; see .env.example for every variable.
 DRAFT_EPILOG = """\
 examples:
   aspire draft --resume examples/resumes/retail_store_manager.md --company Target --role "Store Manager"
-  aspire draft --resume cv.txt --company Acme --skills "SQL, dashboards, coaching" \\
+  aspire draft --resume cv.pdf --company Acme --skills "SQL, dashboards, coaching" \\
       --job-description job.txt --question "Where do you see yourself in five years?"
+  aspire draft --resume resume.json --job-description job.json      # JSON Resume; company from the job file
+  aspire draft --resume cv.docx --company Acme --format markdown --out answer.md
   OPENAI_BASE_URL=http://127.0.0.1:8000/v1 aspire draft --resume cv.md --company Acme --backend openai
+
+Resumes: .txt, .md, .pdf (its text layer), .docx, or JSON Resume .json. Without
+--skills, a JSON Resume's skill keywords are used; from other formats the skills
+the resume lists (its Skills section) are shown on stderr as a proposal for
+--skills. A JSON Resume job file as --job-description also gives --company and
+--role when they are not given.
+
+Output: the answer, the plan as a numbered list up to the aspiration, then the
+rule verdicts; in colour on a terminal, plain when piped. --format markdown or
+json for files; --out writes the file atomically (never a half-written one).
 
 Replies are cached (key: backend, model, templates, request) in
 $ASPIRE_CACHE_DIR/replies: the same command again answers at once. A new --seed
@@ -81,12 +97,20 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     given = draft.add_argument_group("the candidate")
-    given.add_argument("--resume", required=True, metavar="FILE", help="resume as .txt or .md (UTF-8)")
-    given.add_argument("--company", required=True, metavar="NAME", help="the company you are interviewing with")
-    given.add_argument("--skills", metavar='"A, B"', help="comma-separated skills to build on")
+    given.add_argument(
+        "--resume", required=True, metavar="FILE", help="resume as .txt, .md, .pdf, .docx or JSON Resume .json"
+    )
+    given.add_argument(
+        "--company", metavar="NAME", help="the company you are interviewing with (or from a JSON job file)"
+    )
+    given.add_argument(
+        "--skills", metavar='"A, B"', help="comma-separated skills to build on (default: a JSON Resume's keywords)"
+    )
     given.add_argument("--role", metavar="ROLE", help="the job title you applied for")
-    given.add_argument("--job-description", metavar="FILE", help="the job ad as .txt or .md")
-    given.add_argument("--name", metavar="NAME", help="your name (optional)")
+    given.add_argument(
+        "--job-description", metavar="FILE", help="the job ad as .txt, .md, .pdf, .docx or a JSON Resume job file"
+    )
+    given.add_argument("--name", metavar="NAME", help="your name (default: from a JSON Resume)")
     given.add_argument(
         "--question", metavar="Q", help=f'the question as the interviewer asks it (default: "{DEFAULT_QUESTION}")'
     )
@@ -103,12 +127,20 @@ def _build_parser() -> argparse.ArgumentParser:
         help="always call the model (default: the same request again is answered from the reply cache)",
     )
     out = draft.add_argument_group("output")
-    out.add_argument("--json", action="store_true", help="print the draft as JSON (the Draft model)")
+    out.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default=None,
+        help="text (default; in colour on a terminal), markdown, or json (the Draft model)",
+    )
+    out.add_argument("--json", action="store_true", help="the same as --format json")
+    out.add_argument("--out", metavar="FILE", help="write the output to FILE (atomically) instead of stdout")
     out.add_argument("--strict", action="store_true", help="exit 1 if any rule check still fails")
     out.add_argument("-v", "--verbose", action="count", default=0, help="log progress to stderr (-vv for debug)")
     draft.set_defaults(handler=_cmd_draft)
     _add_check_parser(commands)
     _add_eval_parser(commands)
+    _add_doctor_parser(commands)
     return parser
 
 
@@ -158,10 +190,12 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--answer", required=True, metavar="FILE", help="your answer as plain text")
     check.add_argument("--company", required=True, metavar="NAME", help="the company you are interviewing with")
     check.add_argument("--plan", metavar="FILE.json", help="your Individual Development Plan as JSON")
-    check.add_argument("--resume", metavar="FILE", help="your resume, to check that nothing is invented")
+    check.add_argument(
+        "--resume", metavar="FILE", help="your resume (.txt, .md, .pdf, .docx, .json), to check nothing is invented"
+    )
     check.add_argument("--skills", metavar='"A, B"', help="comma-separated skills")
     check.add_argument("--role", metavar="ROLE", help="the job title you applied for")
-    check.add_argument("--job-description", metavar="FILE", help="the job ad as .txt or .md")
+    check.add_argument("--job-description", metavar="FILE", help="the job ad (.txt, .md, .pdf, .docx, .json)")
     check.add_argument("--question", metavar="Q", help=f'the question as asked (default: "{DEFAULT_QUESTION}")')
     check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     check.set_defaults(handler=_cmd_check)
@@ -177,7 +211,9 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     evaluate.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders (searched recursively)")
     evaluate.add_argument("--out", required=True, metavar="DIR", help="where results and reports go")
-    evaluate.add_argument("--concurrency", type=_positive_int, default=1, metavar="N", help="cases at once (default 1)")
+    evaluate.add_argument(
+        "--concurrency", type=_positive_int, default=1, metavar="N", help="requests in flight at once (default 1)"
+    )
     evaluate.add_argument(
         "--min-pass-rate", type=_rate, default=0.0, metavar="X", help="exit 1 below this pass rate, 0-1 (default 0)"
     )
@@ -197,6 +233,47 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     evaluate.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")
     evaluate.set_defaults(handler=_cmd_eval)
+
+
+DOCTOR_EPILOG = """\
+examples:
+  aspire doctor
+  aspire doctor --backend openai        # is the configured server up?
+  OPENAI_BASE_URL=http://127.0.0.1:8000/v1 aspire doctor
+
+Reports the backend a draft would use and why (option, ASPIRE_BACKEND,
+OPENAI_* settings, or the embedded default), whether the embedded model is
+assembled and its SHA-256 verified (or the GGUF you named is there), whether the
+configured server answers, and the reply cache's folder. Nothing is generated.
+
+exit status: 0 ready (ok or warn only), 1 something would fail.
+"""
+
+
+def _add_doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the setup: backend, embedded model, server, cache",
+        description="Report which backend would be used and why, and whether it is ready.",
+        epilog=DOCTOR_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doctor.add_argument("--backend", choices=["local", "openai"], help="check this backend instead of the default")
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+    doctor.set_defaults(handler=_cmd_doctor)
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .doctor import diagnose, findings_to_text
+
+    findings = diagnose(backend=args.backend)
+    if args.json:
+        print(json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False))
+    else:
+        print(findings_to_text(findings))
+    return EXIT_CHECKS_FAILED if any(f.status == "fail" for f in findings) else EXIT_OK
 
 
 def _positive_int(value: str) -> int:
@@ -243,34 +320,97 @@ def _settings_and_backend(args: argparse.Namespace, options: dict[str, Any]) -> 
     return settings, backend
 
 
-def _cmd_draft(args: argparse.Namespace) -> int:
-    profile = CandidateProfile(
-        resume=read_text_file(args.resume, what="resume"),
-        company=args.company,
-        skills=args.skills or [],
-        role=args.role,
-        job_description=(
-            read_text_file(args.job_description, what="job description") if args.job_description else None
-        ),
-        name=args.name,
+def _profile_from_files(args: argparse.Namespace, notes: list[str]) -> CandidateProfile:
+    """The candidate from --resume and --job-description in any format, plus the other options.
+
+    What the files supplied that the options did not is added to ``notes``.
+    """
+    from .documents import propose_skills, read_job_description, read_resume
+
+    resume = read_resume(args.resume)
+    job = read_job_description(args.job_description) if args.job_description else None
+    company = args.company if args.company is not None else (job.company if job else None)
+    if company is None:
+        raise InputError("give --company: the company you are interviewing with", field="company")
+    if args.company is None:
+        notes.append(f"company from the job file: {company}")
+    if args.role is None and job is not None and job.role:
+        notes.append(f"role from the job file: {job.role}")
+    skills = [s.strip() for s in (args.skills or "").split(",") if s.strip()]
+    if not skills and resume.skills:
+        # A JSON Resume lists its skills as data: they are the candidate's own words.
+        skills = list(resume.skills)
+        notes.append(f"skills from the JSON Resume: {', '.join(skills)}")
+    elif not skills and (listed := propose_skills(resume.text)):
+        # Pulled from free text, they can be phrases ("astute problem solver"); the
+        # model reads the resume anyway, so they are offered, not imposed.
+        notes.append(f"skills your resume lists: {', '.join(listed)}")
+        # --skills splits on commas: suggest only items that survive that.
+        if suggested := [skill for skill in listed if "," not in skill][:3]:
+            notes.append(f'to build the plan on some of them, add --skills "{", ".join(suggested)}"')
+    return CandidateProfile(
+        resume=resume.text,
+        company=company,
+        skills=skills,
+        role=args.role or (job.role if job else None),
+        job_description=job.text if job else None,
+        name=args.name or resume.name,
         question=args.question,
     )
+
+
+def _check_writable(target: Path) -> None:
+    import os
+
+    folder = next((p for p in [target.parent, *target.parent.parents] if p.exists()), Path("."))
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a directory", field="out")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write {target}: {folder} is not a writable folder", field="out")
+
+
+def _cmd_draft(args: argparse.Namespace) -> int:
+    from .files import atomic_write
+    from .render import draft_to_markdown, print_rich
+
+    output_format = "json" if args.json else (args.format or "text")
+    if args.out:
+        _check_writable(Path(args.out))  # before minutes of drafting, not after
+    notes: list[str] = []
+    profile = _profile_from_files(args, notes)
     options = _given_options(args)
     _, backend = _settings_and_backend(args, options)
     options.pop("model", None)  # the backend is built; the rest are generation settings
-    if sys.stderr.isatty() and not args.json:
+    to_terminal = args.out is None and sys.stdout.isatty()
+    if sys.stderr.isatty():
         print("Drafting… (the embedded model takes a minute or two on a laptop CPU)", file=sys.stderr)
     draft = generate(profile, backend=backend, **options)
-    if args.json:
-        print(draft.model_dump_json(indent=2))
+    if output_format == "text" and to_terminal:
+        print_rich(draft, company=profile.company)
     else:
-        print(draft_to_text(draft, company=profile.company))
+        rendered = {
+            "json": lambda: draft.model_dump_json(indent=2) + "\n",
+            "markdown": lambda: draft_to_markdown(draft, company=profile.company),
+            "text": lambda: draft_to_text(draft, company=profile.company) + "\n",
+        }[output_format]()
+        if args.out:
+            try:
+                atomic_write(Path(args.out), rendered)
+            except OSError as exc:
+                raise InputError(f"cannot write {args.out}: {exc.strerror or exc}", field="out") from None
+            notes.insert(0, f"wrote {args.out}")
+        else:
+            sys.stdout.write(rendered)
+    # After the draft, so that a failure stays one line on stderr.
+    for note in notes:
+        print(f"aspire: {note}", file=sys.stderr)
     if args.strict and not draft.passed:
         return EXIT_CHECKS_FAILED
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .documents import read_job_description, read_resume
     from .lint import check_answer, read_plan
 
     results = check_answer(
@@ -278,12 +418,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         company=args.company,
         question=args.question,
         plan=read_plan(args.plan) if args.plan else None,
-        resume=read_text_file(args.resume, what="resume") if args.resume else None,
+        resume=read_resume(args.resume).text if args.resume else None,
         skills=[s.strip() for s in (args.skills or "").split(",") if s.strip()],
         role=args.role,
-        job_description=(
-            read_text_file(args.job_description, what="job description") if args.job_description else None
-        ),
+        job_description=read_job_description(args.job_description).text if args.job_description else None,
     )
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False))
@@ -298,6 +436,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from .backends.base import aclose_backend
     from .evaluation import EvalOptions, load_cases, run_eval
+    from .progress import EvalProgress
 
     cases, case_errors = load_cases([Path(p) for p in args.paths])
     if not cases and not case_errors:
@@ -313,21 +452,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         "seed": settings.seed,
         **({"repair": settings.repair} if settings.repair else {}),
     }
-    total = len(cases) + len(case_errors)
-    done = 0
-
-    def progress(record: dict[str, Any]) -> None:
-        nonlocal done
-        done += 1
-        failed = [c["rule"] for c in record["checks"] if c["verdict"] == "fail"]
-        why = record["error"]["message"] if record["error"] else ", ".join(failed)
-        print(
-            f"[{done}/{total}] {record['status']:<6} {record['id']} "
-            f"({record['attempts']} attempts, {record['latency_s']:.1f} s){': ' + why if why else ''}",
-            file=sys.stderr,
-            flush=True,
-        )
-
     eval_options = EvalOptions(
         out_dir=Path(args.out),
         concurrency=args.concurrency,
@@ -336,13 +460,14 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         token_budget=args.token_budget,
     )
 
-    async def evaluate() -> dict[str, Any]:
+    async def evaluate(progress: EvalProgress) -> dict[str, Any]:
         try:
-            return await run_eval(cases, case_errors, backend, eval_options, on_result=progress)
+            return await run_eval(cases, case_errors, backend, eval_options, on_result=progress.update)
         finally:
             await aclose_backend(backend)
 
-    summary = asyncio.run(evaluate())
+    with EvalProgress(len(cases) + len(case_errors)) as progress:
+        summary = asyncio.run(evaluate(progress))
     print(summary_to_text(summary, args.out))
     return EXIT_OK if summary["pass_rate"] >= args.min_pass_rate else EXIT_CHECKS_FAILED
 

@@ -1,4 +1,8 @@
-"""Read candidate files (resume, job description) into text, with clear errors."""
+"""Read candidate files into text, with clear errors.
+
+Plain text and Markdown are read here; :mod:`aspire.documents` adds PDF, Word
+and JSON Resume on top of the same checks.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from .errors import InputError
 from .models import MAX_INPUT_BYTES
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-NOT_YET_SUPPORTED = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
+_DOCUMENTS = {".pdf": "a PDF", ".docx": "a Word", ".doc": "a Word", ".odt": "an OpenDocument", ".rtf": "an RTF"}
 
 
-def read_text_file(path: str | Path, *, what: str = "resume") -> str:
-    """Return the text of a plain-text or Markdown file, or raise :class:`InputError`."""
+def checked_file(path: str | Path, *, what: str) -> Path:
+    """The path, once it is known to be a readable regular file within the size limit."""
     file = Path(path).expanduser()
     if not file.exists():
         raise InputError(f"{what} file not found: {file}", field=what)
@@ -21,20 +25,27 @@ def read_text_file(path: str | Path, *, what: str = "resume") -> str:
     if not file.is_file():
         # A named pipe or a device would block the read forever or never end.
         raise InputError(f"{what} path is not a regular file: {file}", field=what)
-    kind = NOT_YET_SUPPORTED.get(file.suffix.lower())
-    if kind:
-        raise InputError(
-            f"{what} file {file.name} is a {kind} document; this version reads plain text "
-            "and Markdown, so save it as .txt or .md first",
-            field=what,
-        )
     try:
         size = file.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"{what} file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes (5 MB)",
-                field=what,
-            )
+        with file.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {file}: {exc.strerror}", field=what) from None
+    if size > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{what} file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes (5 MB)",
+            field=what,
+        )
+    return file
+
+
+def read_text_file(path: str | Path, *, what: str = "resume") -> str:
+    """Return the text of a plain-text or Markdown file, or raise :class:`InputError`."""
+    file = checked_file(path, what=what)
+    kind = _DOCUMENTS.get(file.suffix.lower())
+    if kind:
+        raise InputError(f"{what} file {file.name} is {kind} document; give the text as .txt or .md", field=what)
+    try:
         raw = file.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {what} file {file}: {exc.strerror}", field=what) from None

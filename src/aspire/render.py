@@ -1,4 +1,6 @@
-"""Human-readable output of a draft, laid out the way the article lays it out."""
+"""Human-readable output of a draft, laid out the way the article lays it out:
+the answer, then the plan as a numbered list ending at the aspiration, then
+the rule verdicts. Plain text, Markdown, or rich panels on a terminal."""
 
 from __future__ import annotations
 
@@ -49,13 +51,82 @@ def draft_to_text(draft: Draft, *, company: str) -> str:
     lines.append(checks_to_text(draft.checks))
     lines.append("")
 
+    lines.append(_footer(draft))
+    return "\n".join(lines)
+
+
+def _footer(draft: Draft) -> str:
     attempts = f"{draft.attempts} attempt" + ("" if draft.attempts == 1 else "s")
-    lines.append(
+    return (
         f"{draft.backend} · {draft.model} · {attempts} · "
         f"{draft.usage.prompt_tokens:,} prompt + {draft.usage.completion_tokens:,} completion tokens · "
         f"{draft.elapsed_s:.1f} s"
     )
+
+
+def draft_to_markdown(draft: Draft, *, company: str) -> str:
+    """The draft as Markdown: the answer, the plan as a numbered list up to the aspiration, the verdicts."""
+    plan = draft.plan
+    lines = ["## Answer", "", draft.answer, "", f"## Individual Development Plan for {_md(company)}", ""]
+    for number, goal in enumerate(plan.goals, start=1):
+        lines.append(f"{number}. {_md(goal.goal)} *({goal.kind})*")
+        if goal.company_support:
+            lines.append(f"   - How {_md(company)} helps: {_md(goal.company_support)}")
+        if goal.evidence:
+            lines.append(f"   - Rests on: {_md(goal.evidence)}")
+    lines += ["", f"**Aspiration:** {_md(plan.aspiration)}", "", "## Aspirations considered", ""]
+    lines += [f"- **{_md(o.aspiration)}**: {_md(o.reason)}" for o in plan.aspirations]
+    lines += ["", "## Self-assessment", ""]
+    lines.append("- Strengths: " + "; ".join(_md(s) for s in draft.self_assessment.strengths))
+    lines.append("- Growth areas: " + "; ".join(_md(s) for s in draft.self_assessment.growth_areas))
+    counts = {v: sum(c.verdict == v for c in draft.checks) for v in ("pass", "fail", "skip")}
+    lines += ["", f"## Rule checks ({counts['pass']} passed, {counts['fail']} failed)", ""]
+    lines.append("| verdict | rule | evidence |")
+    lines.append("|---|---|---|")
+    for check in draft.checks:
+        evidence = _md(check.evidence).replace("|", "\\|")
+        lines.append(f"| {check.verdict.upper()} | `{check.rule}` | {evidence} |")
+    lines += ["", f"*{_footer(draft)}*", ""]
     return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Model text inside Markdown: one line, and no markup of its own."""
+    return " ".join(text.split()).replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+
+
+def print_rich(draft: Draft, *, company: str, file: Any = None) -> None:
+    """The text layout with colour and panels, for a terminal."""
+    from rich.console import Console, Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=file, highlight=False)
+    console.print(Panel(Text(draft.answer), title="Answer", title_align="left", border_style="cyan"))
+    plan = Table.grid(padding=(0, 1))
+    plan.add_column(justify="right", style="bold")
+    plan.add_column()
+    for number, goal in enumerate(draft.plan.goals, start=1):
+        parts = [f"{escape(goal.goal)} [dim]({goal.kind})[/]"]
+        if goal.company_support:
+            parts.append(f"[green]How {escape(company)} helps:[/] {escape(goal.company_support)}")
+        if goal.evidence:
+            parts.append(f"[dim]Rests on: {escape(goal.evidence)}[/]")
+        plan.add_row(f"{number}.", "\n".join(parts))
+    plan.add_row("→", f"[bold magenta]Aspiration:[/] {escape(draft.plan.aspiration)}")
+    console.print(
+        Panel(plan, title=f"Individual Development Plan for {escape(company)}", title_align="left", border_style="blue")
+    )
+    verdicts = Table(show_header=False, box=None, padding=(0, 1))
+    styles = {"pass": "bold green", "fail": "bold red", "skip": "yellow"}
+    for check in draft.checks:
+        verdicts.add_row(f"[{styles[check.verdict]}]{check.verdict.upper()}[/]", check.rule, escape(check.evidence))
+    failed = len(draft.failed_checks)
+    title = "Rule checks: all passed" if not failed else f"Rule checks: {failed} failed"
+    console.print(Panel(Group(verdicts), title=title, title_align="left", border_style="red" if failed else "green"))
+    console.print(f"[dim]{escape(_footer(draft))}[/]")
 
 
 def checks_to_text(checks: list[CheckResult]) -> str:

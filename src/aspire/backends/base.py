@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -65,3 +68,71 @@ class Backend(Protocol):
     def complete(self, request: ChatRequest) -> Completion: ...
 
     async def acomplete(self, request: ChatRequest) -> Completion: ...
+
+
+# What a streaming backend yields: text as it is generated, then the finished
+# Completion (whose text is all of it) as the last item.
+StreamItem = str | Completion
+
+
+def stream_completion(backend: Backend, request: ChatRequest) -> Iterator[StreamItem]:
+    """Stream from a backend that can (an optional ``stream`` method), else the whole reply at once."""
+    streamer: Callable[[ChatRequest], Iterator[StreamItem]] | None = getattr(backend, "stream", None)
+    if streamer is not None:
+        yield from streamer(request)
+        return
+    completion = backend.complete(request)
+    yield completion.text
+    yield completion
+
+
+async def astream_completion(backend: Backend, request: ChatRequest) -> AsyncIterator[StreamItem]:
+    """Async :func:`stream_completion`, through the backend's optional ``astream``."""
+    streamer: Callable[[ChatRequest], AsyncIterator[StreamItem]] | None = getattr(backend, "astream", None)
+    if streamer is not None:
+        async for item in streamer(request):
+            yield item
+        return
+    completion = await backend.acomplete(request)
+    yield completion.text
+    yield completion
+
+
+async def iterate_in_thread(make: Callable[[], Iterator[StreamItem]]) -> AsyncIterator[StreamItem]:
+    """Drive a blocking iterator in a worker thread and hand its items to the event loop.
+
+    When the consumer stops early, the thread is told to stop at its next item
+    and closes the iterator, so a model lock held inside it is released.
+    """
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        iterator = make()
+        try:
+            for item in iterator:
+                if stop.is_set():
+                    break
+                loop.call_soon_threadsafe(queue.put_nowait, ("item", item))
+        except BaseException as exc:  # handed to the consumer, raised there
+            loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+        else:
+            loop.call_soon_threadsafe(queue.put_nowait, ("end", None))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    worker = asyncio.ensure_future(asyncio.to_thread(produce))
+    try:
+        while True:
+            kind, value = await queue.get()
+            if kind == "end":
+                break
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        await asyncio.shield(worker)

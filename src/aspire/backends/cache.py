@@ -12,12 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
-from .base import Backend, ChatRequest, Completion, aclose_backend
+from .base import (
+    Backend,
+    ChatRequest,
+    Completion,
+    StreamItem,
+    aclose_backend,
+    astream_completion,
+    stream_completion,
+)
 
 
 def default_cache_dir() -> Path:
@@ -95,3 +104,25 @@ class CachingBackend:
         completion = await self.inner.acomplete(request)
         self._store(key, completion)
         return completion
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamItem]:
+        key, cached = self._lookup(request)
+        if cached is not None:
+            yield cached.text
+            yield cached
+            return
+        for item in stream_completion(self.inner, request):
+            if isinstance(item, Completion):
+                self._store(key, item)
+            yield item
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamItem]:
+        key, cached = self._lookup(request)
+        if cached is not None:
+            yield cached.text
+            yield cached
+            return
+        async for item in astream_completion(self.inner, request):
+            if isinstance(item, Completion):
+                self._store(key, item)
+            yield item

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
-from .base import ChatRequest, Completion
+from .base import ChatRequest, Completion, StreamItem
 
 
 class FakeBackend:
@@ -55,3 +57,14 @@ class FakeBackend:
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         return self.complete(request)
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamItem]:
+        """The queued reply a word at a time, then the :class:`Completion`, as a streaming server sends it."""
+        completion = self.complete(request)
+        yield from re.findall(r"\s*\S+", completion.text)
+        yield completion
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamItem]:
+        for item in self.stream(request):
+            await asyncio.sleep(0)
+            yield item

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from ..embedded_model import (
     ensure_embedded_model,
 )
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
-from .base import ChatRequest, Completion
+from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
 
 
 @dataclass
@@ -163,7 +164,7 @@ MAX_CACHED_GRAMMARS = 32
 MESSAGE_OVERHEAD_TOKENS = 8
 
 
-def _check_fits(llama: Any, request: ChatRequest, n_ctx: int) -> None:
+def _check_fits(llama: Any, request: ChatRequest, n_ctx: int) -> int:
     """Refuse, before generating anything, a prompt that leaves no room for the reply.
 
     llama-cpp-python would otherwise shrink ``max_tokens`` to what is left and
@@ -182,6 +183,7 @@ def _check_fits(llama: Any, request: ChatRequest, n_ctx: int) -> None:
             max_tokens=request.max_tokens,
             context_tokens=n_ctx,
         )
+    return prompt
 
 
 class LocalBackend:
@@ -261,28 +263,35 @@ class LocalBackend:
             bias[token] += value
         return bias
 
-    def complete(self, request: ChatRequest) -> Completion:
+    def _sampling(self, loaded: _LoadedModel, request: ChatRequest) -> dict[str, Any]:
+        """The create_chat_completion arguments for ``request``; call with ``loaded.lock`` held."""
+        grammar = self._grammar_for(request.schema) if self.constraint == "grammar" else None
+        bias = self._bias(loaded, request)
+        if grammar is None:
+            processors, _ = loaded.guidance().processor(request.schema, bias)
+        else:
+            processors = None if bias is None else _bias_processor(bias)
+        return {
+            "messages": request.messages,
+            "grammar": grammar,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "seed": request.seed,
+            "logits_processor": processors,
+            "repeat_penalty": self._repeat_penalty,
+        }
+
+    def _loaded(self, request: ChatRequest) -> _LoadedModel:
         if request.deadline is not None and time.monotonic() >= request.deadline:
             raise DeadlineError("the draft's time limit ran out before the next attempt", backend=self.name)
-        loaded = _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
-        grammar = self._grammar_for(request.schema) if self.constraint == "grammar" else None
+        return _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
+
+    def complete(self, request: ChatRequest) -> Completion:
+        loaded = self._loaded(request)
         with loaded.lock:
             _check_fits(loaded.llama, request, self._n_ctx)
-            bias = self._bias(loaded, request)
-            if grammar is None:
-                processors, _ = loaded.guidance().processor(request.schema, bias)
-            else:
-                processors = None if bias is None else _bias_processor(bias)
             try:
-                result = loaded.llama.create_chat_completion(
-                    messages=request.messages,
-                    grammar=grammar,
-                    max_tokens=request.max_tokens,
-                    temperature=request.temperature,
-                    seed=request.seed,
-                    logits_processor=processors,
-                    repeat_penalty=self._repeat_penalty,
-                )
+                result = loaded.llama.create_chat_completion(**self._sampling(loaded, request))
             except ValueError as exc:
                 # llama-cpp-python raises ValueError when the prompt exceeds n_ctx.
                 raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
@@ -295,6 +304,40 @@ class LocalBackend:
             completion_tokens=int(usage.get("completion_tokens", 0)),
             model=self.model,
         )
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamItem]:
+        """The reply's text as it is generated, then the whole :class:`Completion`.
+
+        The model stays locked until the stream ends or is closed.
+        """
+        loaded = self._loaded(request)
+        pieces: list[str] = []
+        finish_reason = None
+        with loaded.lock:
+            prompt_tokens = _check_fits(loaded.llama, request, self._n_ctx)
+            try:
+                chunks = loaded.llama.create_chat_completion(**self._sampling(loaded, request), stream=True)
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    finish_reason = choice.get("finish_reason") or finish_reason
+                    delta = choice.get("delta", {}).get("content") or ""
+                    if delta:
+                        pieces.append(delta)
+                        yield delta
+            except ValueError as exc:
+                raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
+        yield Completion(
+            text="".join(pieces),
+            finish_reason=finish_reason,
+            prompt_tokens=prompt_tokens,
+            # One chunk a token: llama-cpp-python streams token by token.
+            completion_tokens=len(pieces),
+            model=self.model,
+        )
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamItem]:
+        async for item in iterate_in_thread(lambda: self.stream(request)):
+            yield item
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         return await asyncio.to_thread(self.complete, request)

@@ -6,7 +6,7 @@ import email.utils
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Literal
 
 import openai
@@ -20,8 +20,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from ..errors import BackendError, DeadlineError
-from .base import ChatRequest, Completion
+from ..errors import AspireError, BackendError, DeadlineError
+from .base import ChatRequest, Completion, StreamItem
 
 ResponseFormatMode = Literal["json_schema", "json_object"]
 
@@ -252,6 +252,83 @@ class OpenAIBackend:
         self._settle()
         return self._to_completion(response)
 
+    def _stream_kwargs(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
+        return {
+            **self._body(request, mode),
+            "stream": True,
+            # Usage arrives in a last chunk; servers that do not know the option ignore it.
+            "stream_options": {"include_usage": True},
+            "timeout": self._timeout_for(request),
+        }
+
+    def _open_stream(self, request: ChatRequest) -> Any:
+        mode = self._mode or "json_schema"
+        try:
+            stream = self._client.chat.completions.create(**self._stream_kwargs(request, mode))
+        except openai.APIStatusError as exc:
+            if (fallback := self._next_mode(exc)) is None:
+                raise
+            stream = self._client.chat.completions.create(**self._stream_kwargs(request, fallback))
+        self._settle()
+        return stream
+
+    async def _aopen_stream(self, request: ChatRequest) -> Any:
+        mode = self._mode or "json_schema"
+        try:
+            stream = await self._aclient.chat.completions.create(**self._stream_kwargs(request, mode))
+        except openai.APIStatusError as exc:
+            if (fallback := self._next_mode(exc)) is None:
+                raise
+            stream = await self._aclient.chat.completions.create(**self._stream_kwargs(request, fallback))
+        self._settle()
+        return stream
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamItem]:
+        """The reply's text as the server streams it, then the whole :class:`Completion`.
+
+        Transport failures are retried only before the first chunk; a stream that
+        breaks off later is a :class:`BackendError`.
+        """
+        try:
+            opened = None
+            for attempt in Retrying(**self._retrying_kwargs(request)):
+                with attempt:
+                    opened = self._open_stream(request)
+            assert opened is not None
+            collected = _Collected(self._model)
+            with opened:
+                for chunk in opened:
+                    if delta := collected.add(chunk):
+                        yield delta
+        except openai.OpenAIError as exc:
+            raise self._as_backend_error(exc) from None
+        except (AspireError, GeneratorExit):
+            raise
+        except Exception as exc:  # the stream's transport breaking off mid-reply
+            raise BackendError(f"the server's stream broke off: {type(exc).__name__}", backend=self.name) from None
+        yield collected.completion()
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamItem]:
+        """Async :meth:`stream`."""
+        try:
+            opened = None
+            async for attempt in AsyncRetrying(**self._retrying_kwargs(request)):
+                with attempt:
+                    opened = await self._aopen_stream(request)
+            assert opened is not None
+            collected = _Collected(self._model)
+            async with opened:
+                async for chunk in opened:
+                    if delta := collected.add(chunk):
+                        yield delta
+        except openai.OpenAIError as exc:
+            raise self._as_backend_error(exc) from None
+        except (AspireError, GeneratorExit):
+            raise
+        except Exception as exc:
+            raise BackendError(f"the server's stream broke off: {type(exc).__name__}", backend=self.name) from None
+        yield collected.completion()
+
     def _to_completion(self, response: Any) -> Completion:
         # The SDK builds responses without validating them: any shape gets here.
         try:
@@ -312,3 +389,42 @@ def _wait(backoff_s: float, deadline: float | None) -> Callable[[RetryCallState]
 
 def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Collected:
+    """What a stream of chat completion chunks adds up to."""
+
+    def __init__(self, model: str) -> None:
+        self.pieces: list[str] = []
+        self.finish_reason: str | None = None
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.model = model
+
+    def add(self, chunk: Any) -> str:
+        """Take one chunk in; return its new text."""
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self.prompt_tokens = getattr(usage, "prompt_tokens", 0) or 0
+            self.completion_tokens = getattr(usage, "completion_tokens", 0) or 0
+        self.model = getattr(chunk, "model", None) or self.model
+        choices = getattr(chunk, "choices", None) or []
+        if not choices:
+            return ""
+        choice = choices[0]
+        self.finish_reason = getattr(choice, "finish_reason", None) or self.finish_reason
+        delta = getattr(getattr(choice, "delta", None), "content", None)
+        if isinstance(delta, str) and delta:
+            self.pieces.append(delta)
+            return delta
+        return ""
+
+    def completion(self) -> Completion:
+        return Completion(
+            text="".join(self.pieces),
+            finish_reason=self.finish_reason,
+            prompt_tokens=self.prompt_tokens,
+            # Servers that send no usage: one chunk is about one token.
+            completion_tokens=self.completion_tokens or len(self.pieces),
+            model=self.model,
+        )

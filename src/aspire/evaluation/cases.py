@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..documents import read_job_description, read_resume
 from ..errors import AspireError, InputError
-from ..inputs import read_text_file
 from ..models import CandidateProfile
 
 CASE_SUFFIXES = (".yaml", ".yml", ".jsonl")
@@ -106,7 +106,9 @@ def _build_case(source: str, base: Path, data: Any) -> EvalCase:
             relative = fields.pop(key)
             if not isinstance(relative, str):
                 raise InputError(f"'{key}' must be a path")
-            fields[what] = read_text_file(base / relative, what=what.replace("_", " "))
+            # Any format the CLI reads: .txt, .md, .pdf, .docx, JSON Resume.
+            reader = read_resume if what == "resume" else read_job_description
+            fields[what] = reader(base / relative).text
     try:
         candidate = CandidateProfile.model_validate(fields)
         expect = Expectations.model_validate(data.get("expect") or {})

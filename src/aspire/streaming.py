@@ -1,0 +1,175 @@
+"""Drafts as they are written: the answer's text while the model writes it, then the checked Draft.
+
+The model writes one JSON object, aspirations and plan first and the answer
+last, so the stream is quiet while the plan is written and then yields the
+answer a few characters at a time. When an attempt breaks a rule and another
+is made, a :class:`Retry` comes first: the text shown so far is void. The
+last item is the :class:`~aspire.models.Draft`, checked like any other; its
+answer may differ slightly from the streamed text (a repeated sentence is
+dropped before checking).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .backends import Backend, Completion
+from .backends.base import aclose_backend, astream_completion, stream_completion
+from .errors import DeadlineError
+from .generate import _DraftSession, _NeedsRepair, _prepare
+from .models import CandidateProfile, Draft
+
+_ANSWER_KEY = re.compile(r'"answer"\s*:\s*"')
+
+
+@dataclass(frozen=True)
+class Retry:
+    """An attempt was discarded (it broke a rule or was not valid JSON); another follows.
+
+    Whatever answer text was streamed since the last Retry is void.
+    """
+
+    attempt: int
+    problems: tuple[str, ...]
+
+
+StreamEvent = str | Retry | Draft
+
+
+class AnswerText:
+    """Pulls the top-level ``"answer"`` string out of JSON that is still being written.
+
+    Quotes inside JSON strings are escaped, so an unescaped ``"answer": "`` can
+    only be the key itself; escapes are decoded once they are complete.
+    """
+
+    def __init__(self) -> None:
+        self._raw = ""
+        self._start: int | None = None
+        self._shown = 0
+        self.done = False
+
+    def feed(self, delta: str) -> str:
+        """Take the next piece of the reply; return the answer text it completes."""
+        if self.done:
+            return ""
+        self._raw += delta
+        if self._start is None:
+            match = _ANSWER_KEY.search(self._raw)
+            if match is None:
+                return ""
+            self._start = match.end()
+        decoded = self._decoded(self._raw[self._start :])
+        new = decoded[self._shown :]
+        self._shown = len(decoded)
+        return new
+
+    def _decoded(self, raw: str) -> str:
+        end = 0
+        while end < len(raw):
+            char = raw[end]
+            if char == '"':
+                self.done = True
+                break
+            if char == "\\":
+                size = _escape_size(raw, end)
+                if size == 0:  # the escape is still arriving
+                    break
+                end += size
+            else:
+                end += 1
+        try:
+            return str(json.loads(f'"{raw[:end]}"'))
+        except json.JSONDecodeError:
+            return ""
+
+
+def _escape_size(raw: str, at: int) -> int:
+    """Length of the complete escape at ``raw[at]``, or 0 if it is not all there yet."""
+    if at + 1 >= len(raw):
+        return 0
+    if raw[at + 1] != "u":
+        return 2
+    if at + 6 > len(raw):
+        return 0
+    # A high surrogate decodes only with the low one after it.
+    if raw[at + 2 : at + 4].lower() in ("d8", "d9", "da", "db"):
+        return 12 if at + 12 <= len(raw) else 0
+    return 6
+
+
+def stream(
+    profile: CandidateProfile | Mapping[str, Any],
+    *,
+    backend: Backend | str | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> Iterator[StreamEvent]:
+    """Yield the answer's text as it is generated, :class:`Retry` when an attempt is
+    discarded, and the checked :class:`Draft` last. Arguments as for :func:`aspire.generate`;
+    its errors are raised from the iterator."""
+    session = _prepare(profile, backend, options)
+    while True:
+        answer = AnswerText()
+        completion: Completion | None = None
+        try:
+            for item in stream_completion(session.backend, session.request()):
+                if isinstance(item, Completion):
+                    completion = item
+                elif text := answer.feed(item):
+                    yield text
+        except DeadlineError:
+            yield session.out_of_time(strict)
+            return
+        assert completion is not None
+        outcome = _judge(session, completion, strict)
+        yield outcome
+        if not isinstance(outcome, Retry):
+            return
+
+
+async def astream(
+    profile: CandidateProfile | Mapping[str, Any],
+    *,
+    backend: Backend | str | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> AsyncIterator[StreamEvent]:
+    """Async :func:`stream`: the same events, for a chatbot's event loop."""
+    session = _prepare(profile, backend, options)
+    try:
+        while True:
+            answer = AnswerText()
+            completion: Completion | None = None
+            try:
+                async for item in astream_completion(session.backend, session.request()):
+                    if isinstance(item, Completion):
+                        completion = item
+                    elif text := answer.feed(item):
+                        yield text
+            except DeadlineError:
+                yield session.out_of_time(strict)
+                return
+            assert completion is not None
+            outcome = _judge(session, completion, strict)
+            yield outcome
+            if not isinstance(outcome, Retry):
+                return
+    finally:
+        if isinstance(backend, str) or backend is None:  # made here from a name: ours to close
+            await aclose_backend(session.backend)
+
+
+def _judge(session: _DraftSession, completion: Completion, strict: bool) -> Retry | Draft:
+    """The draft, a Retry when another attempt is due, or (raised) the last attempt's error."""
+    try:
+        session.accept(completion)
+    except _NeedsRepair:
+        if session.attempts >= session.settings.max_attempts:
+            return session.give_up(strict)
+        return Retry(attempt=session.attempts, problems=tuple(session.last_violations))
+    return session.draft()
