@@ -115,3 +115,29 @@ def make_reply():
         return data
 
     return _make
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Route the CLI's single library call to a fake backend with good replies for the company."""
+    import aspire.cli as cli
+    from aspire import FakeBackend
+    from aspire.generate import generate as real_generate
+
+    fake = FakeBackend()
+
+    def fake_generate(profile, *, backend=None, **options):
+        fake.queue(*[good_reply_data(profile.company)] * options.get("max_attempts", 3))
+        return real_generate(profile, backend=fake, **options)
+
+    monkeypatch.setattr(cli, "generate", fake_generate)
+    return fake
+
+
+def run_cli(capsys, *argv):
+    """``aspire ARGV`` in process: (exit code, stdout, stderr)."""
+    import aspire.cli as cli
+
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

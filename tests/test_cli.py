@@ -10,29 +10,12 @@ import aspire.cli as cli
 from aspire import Draft, FakeBackend
 from aspire.generate import generate as real_generate
 
-from .conftest import ARTICLE_PLAN, EXAMPLE_RESUMES, good_reply_data
+from .conftest import ARTICLE_PLAN, EXAMPLE_RESUMES, good_reply_data, run_cli
 
 RESUME = EXAMPLE_RESUMES / "retail_store_manager.md"
 
 
-@pytest.fixture
-def fake_model(monkeypatch):
-    """Route the CLI's single library call to a fake backend with good replies."""
-    backend = FakeBackend()
-
-    def fake_generate(profile, *, backend=None, **options):
-        fake.queue(*[good_reply_data(profile.company)] * options.get("max_attempts", 3))
-        return real_generate(profile, backend=fake, **options)
-
-    fake = backend
-    monkeypatch.setattr(cli, "generate", fake_generate)
-    return backend
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_help_teaches_with_examples(capsys):

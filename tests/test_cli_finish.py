@@ -11,33 +11,16 @@ import pytest
 
 import aspire.cli as cli
 from aspire import Draft, FakeBackend
-from aspire.generate import generate as real_generate
 from aspire.progress import EvalProgress
 
-from .conftest import EXAMPLE_RESUMES, good_reply_data
+from .conftest import EXAMPLE_RESUMES, run_cli
 from .faultserver import fault_server
 from .test_documents import JSON_JOB, JSON_RESUME, PDF_RESUME, make_docx
 
 RESUME = EXAMPLE_RESUMES / "retail_store_manager.md"
 
 
-@pytest.fixture
-def fake_model(monkeypatch):
-    """The CLI's one library call, answered by a fake backend with good replies for the company."""
-    fake = FakeBackend()
-
-    def fake_generate(profile, *, backend=None, **options):
-        fake.queue(*[good_reply_data(profile.company)] * options.get("max_attempts", 3))
-        return real_generate(profile, backend=fake, **options)
-
-    monkeypatch.setattr(cli, "generate", fake_generate)
-    return fake
-
-
-def run(capsys, *argv):
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def prompt_of(fake: FakeBackend) -> str:
@@ -134,6 +117,13 @@ def test_scanned_pdf_is_a_clean_cli_error(capsys, tmp_path):
     assert code == 2 and "no text layer" in err and "Traceback" not in err
 
 
+def test_check_reads_the_resume_in_any_format(capsys, tmp_path):
+    answer = tmp_path / "answer.txt"
+    answer.write_text("In five years I want to be a senior engineer at Nvidia, where I earned a PhD at Stanford.")
+    code, out, _ = run(capsys, "check", "--answer", str(answer), "--company", "Nvidia", "--resume", str(PDF_RESUME))
+    assert code == 1 and "FAIL grounded" in out  # the PDF's text was read, and it names no Stanford
+
+
 # --- output formats and files
 
 
@@ -162,6 +152,7 @@ def test_a_terminal_gets_rich_panels(capsys, fake_model, monkeypatch):
     assert "Answer" in shown and "Individual Development Plan for Target" in shown and "Rule checks" in shown
     assert "╭" in shown  # panels, not the plain layout
     assert shown.index("Answer") < shown.index("Individual Development Plan") < shown.index("Rule checks")
+    assert "Aspirations considered" in shown and "Strengths:" in shown
 
 
 @pytest.mark.parametrize(("fmt", "start"), [("json", "{"), ("markdown", "## Answer"), ("text", "ANSWER")])

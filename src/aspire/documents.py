@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,86 +202,78 @@ def json_resume_to_document(data: dict[str, Any]) -> Document:
     """A JSON Resume laid out as a Markdown resume; skills from ``skills[].keywords``."""
     basics = _obj(data.get("basics"))
     name = _str(basics.get("name"))
-    lines: list[str] = []
-    if name:
-        lines.append(f"# {name}")
-    lines += [_str(basics.get("label")), _str(basics.get("summary"))]
-
-    work = _objs(data.get("work"))
-    if work:
-        lines.append("\n## Experience")
-    for job in work:
-        where = _str(job.get("name")) or _str(job.get("company"))  # "company" before schema 1.0
-        head = ", ".join(p for p in (_str(job.get("position")), where, _str(job.get("location"))) if p)
-        lines.append(f"\n{head}, {_dates(job)}".rstrip(", "))
-        lines += [_str(job.get("summary")), _str(job.get("description"))]
-        lines += [f"- {h}" for h in _strs(job.get("highlights"))]
-
-    volunteer = _objs(data.get("volunteer"))
-    if volunteer:
-        lines.append("\n## Volunteering")
-    for role in volunteer:
-        head = ", ".join(p for p in (_str(role.get("position")), _str(role.get("organization"))) if p)
-        lines.append(f"\n{head}, {_dates(role)}".rstrip(", "))
-        lines.append(_str(role.get("summary")))
-        lines += [f"- {h}" for h in _strs(role.get("highlights"))]
-
-    education = _objs(data.get("education"))
-    if education:
-        lines.append("\n## Education")
-    for school in education:
-        degree = " in ".join(p for p in (_str(school.get("studyType")), _str(school.get("area"))) if p)
-        head = ", ".join(p for p in (degree, _str(school.get("institution"))) if p)
-        lines.append(f"{head}, {_dates(school)}".rstrip(", "))
-        courses = _strs(school.get("courses"))
-        if courses:
-            lines.append("Courses: " + ", ".join(courses))
-
-    projects = _objs(data.get("projects"))
-    if projects:
-        lines.append("\n## Projects")
-    for project in projects:
-        lines.append(f"{_str(project.get('name'))}: {_str(project.get('description'))}".strip(": "))
-        lines += [f"- {h}" for h in _strs(project.get("highlights"))]
-
-    certificates = _objs(data.get("certificates"))
-    if certificates:
-        lines.append("\n## Certificates")
-    for certificate in certificates:
-        parts = (_str(certificate.get("name")), _str(certificate.get("issuer")), _str(certificate.get("date")))
-        lines.append("- " + ", ".join(p for p in parts if p))
-
-    awards = _objs(data.get("awards"))
-    if awards:
-        lines.append("\n## Awards")
-    for award in awards:
-        parts = (_str(award.get("title")), _str(award.get("awarder")), _str(award.get("date")))
-        lines.append("- " + ", ".join(p for p in parts if p))
-
-    skills = _skill_keywords(data.get("skills"))
-    groups = _objs(data.get("skills"))
-    if groups:
-        lines.append("\n## Skills")
-    for group in groups:
-        keywords = _strs(group.get("keywords"))
-        label = _str(group.get("name"))
-        lines.append(f"- {label}: {', '.join(keywords)}" if keywords and label else f"- {label or ', '.join(keywords)}")
-
+    lines = [f"# {name}" if name else "", _str(basics.get("label")), _str(basics.get("summary"))]
+    # Dates stay on each employer's and school's line: the rules find past employers there.
+    sections: list[tuple[str, str, Callable[[dict[str, Any]], list[str]]]] = [
+        ("Experience", "work", _work_lines),
+        ("Volunteering", "volunteer", _volunteer_lines),
+        ("Education", "education", _education_lines),
+        ("Projects", "projects", _project_lines),
+        ("Certificates", "certificates", lambda c: ["- " + _joined(c, "name", "issuer", "date")]),
+        ("Awards", "awards", lambda a: ["- " + _joined(a, "title", "awarder", "date")]),
+        ("Skills", "skills", _skill_group_lines),
+    ]
+    for heading, key, render in sections:
+        entries = _objs(data.get(key))
+        if entries:
+            lines.append(f"\n## {heading}")
+        for entry in entries:
+            lines += render(entry)
     languages = [_str(lang.get("language")) for lang in _objs(data.get("languages"))]
     if any(languages):
         lines.append("\nLanguages: " + ", ".join(lang for lang in languages if lang))
-
     text = _clean("\n".join(lines))
     if not text:
         raise InputError("the JSON Resume has no basics, work, education or skills in it", field="resume")
+    skills = _skill_keywords(data.get("skills"))
     return Document(text=text, format="json-resume", name=name or None, skills=tuple(skills))
+
+
+def _work_lines(job: dict[str, Any]) -> list[str]:
+    where = _str(job.get("name")) or _str(job.get("company"))  # "company" before schema 1.0
+    head = ", ".join(p for p in (_str(job.get("position")), where, _str(job.get("location"))) if p)
+    return [
+        f"\n{head}, {_dates(job)}".rstrip(", "),
+        _str(job.get("summary")),
+        _str(job.get("description")),
+        *[f"- {h}" for h in _strs(job.get("highlights"))],
+    ]
+
+
+def _volunteer_lines(role: dict[str, Any]) -> list[str]:
+    head = _joined(role, "position", "organization")
+    return [f"\n{head}, {_dates(role)}".rstrip(", "), _str(role.get("summary"))] + [
+        f"- {h}" for h in _strs(role.get("highlights"))
+    ]
+
+
+def _education_lines(school: dict[str, Any]) -> list[str]:
+    degree = " in ".join(p for p in (_str(school.get("studyType")), _str(school.get("area"))) if p)
+    head = ", ".join(p for p in (degree, _str(school.get("institution"))) if p)
+    courses = _strs(school.get("courses"))
+    return [f"{head}, {_dates(school)}".rstrip(", ")] + (["Courses: " + ", ".join(courses)] if courses else [])
+
+
+def _project_lines(project: dict[str, Any]) -> list[str]:
+    head = f"{_str(project.get('name'))}: {_str(project.get('description'))}".strip(": ")
+    return [head] + [f"- {h}" for h in _strs(project.get("highlights"))]
+
+
+def _skill_group_lines(group: dict[str, Any]) -> list[str]:
+    keywords = _strs(group.get("keywords"))
+    label = _str(group.get("name"))
+    return [f"- {label}: {', '.join(keywords)}" if keywords and label else f"- {label or ', '.join(keywords)}"]
+
+
+def _joined(entry: dict[str, Any], *keys: str) -> str:
+    return ", ".join(value for value in (_str(entry.get(key)) for key in keys) if value)
 
 
 def json_job_to_document(data: dict[str, Any]) -> Document:
     """A JSON Resume job file laid out as a job ad; its company and title come along."""
     title, company = _str(data.get("title")), _str(data.get("company"))
     lines = [f"# {title}" + (f" at {company}" if company else ""), _str(data.get("description"))]
-    details = [
+    lines += [
         f"{label}: {value}"
         for label, value in (
             ("Type", _str(data.get("type"))),
@@ -289,7 +282,6 @@ def json_job_to_document(data: dict[str, Any]) -> Document:
         )
         if value
     ]
-    lines += details
     for heading, key in (("Responsibilities", "responsibilities"), ("Qualifications", "qualifications")):
         items = _strs(data.get(key))
         if items:
@@ -299,12 +291,9 @@ def json_job_to_document(data: dict[str, Any]) -> Document:
     if groups:
         lines.append("\n## Skills")
     for group in groups:
-        keywords = _strs(group.get("keywords"))
-        label = _str(group.get("name"))
-        lines.append(f"- {label}: {', '.join(keywords)}" if keywords and label else f"- {label or ', '.join(keywords)}")
-    text = _clean("\n".join(lines))
+        lines += _skill_group_lines(group)
     return Document(
-        text=text,
+        text=_clean("\n".join(lines)),
         format="json-resume-job",
         skills=tuple(_skill_keywords(data.get("skills"))),
         company=company or None,

@@ -59,11 +59,12 @@ class EvalProgress:
         self.passed += record["status"] == "passed"
         why = _why(record)
         if self._progress is not None:
+            self._progress.update(self._task, advance=1, rate=f"pass {self.pass_rate:.0%}")
             if record["status"] != "passed":
                 from rich.markup import escape
 
                 self._progress.console.print(f"[red]{record['status']}[/] {escape(record['id'])}: {escape(why)}")
-            self._progress.update(self._task, advance=1, rate=f"pass {self.pass_rate:.0%}")
+            self._progress.refresh()  # cases can finish faster than the bar's own redraws
             return
         print(
             f"[{self.done}/{self.total}] {record['status']:<6} {record['id']} "

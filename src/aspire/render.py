@@ -119,7 +119,21 @@ def print_rich(draft: Draft, *, company: str, file: Any = None) -> None:
     console.print(
         Panel(plan, title=f"Individual Development Plan for {escape(company)}", title_align="left", border_style="blue")
     )
+    considered = "\n".join(f"• {escape(o.aspiration)}: [dim]{escape(o.reason)}[/]" for o in draft.plan.aspirations)
+    assessment = draft.self_assessment
+    console.print(
+        Panel(
+            f"{considered}\n\n[bold]Strengths:[/] {escape('; '.join(assessment.strengths))}\n"
+            f"[bold]Growth areas:[/] {escape('; '.join(assessment.growth_areas))}",
+            title="Aspirations considered, self-assessment",
+            title_align="left",
+            border_style="dim",
+        )
+    )
     verdicts = Table(show_header=False, box=None, padding=(0, 1))
+    verdicts.add_column(no_wrap=True)
+    verdicts.add_column(no_wrap=True)  # rule ids are names to look up: never cut
+    verdicts.add_column(ratio=1)
     styles = {"pass": "bold green", "fail": "bold red", "skip": "yellow"}
     for check in draft.checks:
         verdicts.add_row(f"[{styles[check.verdict]}]{check.verdict.upper()}[/]", check.rule, escape(check.evidence))

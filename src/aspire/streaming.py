@@ -102,6 +102,35 @@ def _escape_size(raw: str, at: int) -> int:
     return 6
 
 
+class _Attempt:
+    """One attempt's stream: the answer text it adds, then its outcome. Pure logic, no I/O."""
+
+    def __init__(self, session: _DraftSession, strict: bool) -> None:
+        self.session = session
+        self.strict = strict
+        self.answer = AnswerText()
+        self.completion: Completion | None = None
+
+    def take(self, item: str | Completion) -> str:
+        """The answer text ``item`` adds ("" for the finished Completion)."""
+        if isinstance(item, Completion):
+            self.completion = item
+            return ""
+        return self.answer.feed(item)
+
+    def outcome(self) -> Retry | Draft:
+        """The draft, a Retry when another attempt is due, or (raised) the last attempt's error."""
+        assert self.completion is not None, "a stream ends with its Completion"
+        session = self.session
+        try:
+            session.accept(self.completion)
+        except _NeedsRepair:
+            if session.attempts >= session.settings.max_attempts:
+                return session.give_up(self.strict)
+            return Retry(attempt=session.attempts, problems=tuple(session.last_violations))
+        return session.draft()
+
+
 def stream(
     profile: CandidateProfile | Mapping[str, Any],
     *,
@@ -113,23 +142,18 @@ def stream(
     discarded, and the checked :class:`Draft` last. Arguments as for :func:`aspire.generate`;
     its errors are raised from the iterator."""
     session = _prepare(profile, backend, options)
-    while True:
-        answer = AnswerText()
-        completion: Completion | None = None
+    outcome: Retry | Draft | None = None
+    while not isinstance(outcome, Draft):
+        attempt = _Attempt(session, strict)
         try:
             for item in stream_completion(session.backend, session.request()):
-                if isinstance(item, Completion):
-                    completion = item
-                elif text := answer.feed(item):
+                if text := attempt.take(item):
                     yield text
         except DeadlineError:
             yield session.out_of_time(strict)
             return
-        assert completion is not None
-        outcome = _judge(session, completion, strict)
+        outcome = attempt.outcome()
         yield outcome
-        if not isinstance(outcome, Retry):
-            return
 
 
 async def astream(
@@ -141,35 +165,19 @@ async def astream(
 ) -> AsyncIterator[StreamEvent]:
     """Async :func:`stream`: the same events, for a chatbot's event loop."""
     session = _prepare(profile, backend, options)
+    outcome: Retry | Draft | None = None
     try:
-        while True:
-            answer = AnswerText()
-            completion: Completion | None = None
+        while not isinstance(outcome, Draft):
+            attempt = _Attempt(session, strict)
             try:
                 async for item in astream_completion(session.backend, session.request()):
-                    if isinstance(item, Completion):
-                        completion = item
-                    elif text := answer.feed(item):
+                    if text := attempt.take(item):
                         yield text
             except DeadlineError:
                 yield session.out_of_time(strict)
                 return
-            assert completion is not None
-            outcome = _judge(session, completion, strict)
+            outcome = attempt.outcome()
             yield outcome
-            if not isinstance(outcome, Retry):
-                return
     finally:
         if isinstance(backend, str) or backend is None:  # made here from a name: ours to close
             await aclose_backend(session.backend)
-
-
-def _judge(session: _DraftSession, completion: Completion, strict: bool) -> Retry | Draft:
-    """The draft, a Retry when another attempt is due, or (raised) the last attempt's error."""
-    try:
-        session.accept(completion)
-    except _NeedsRepair:
-        if session.attempts >= session.settings.max_attempts:
-            return session.give_up(strict)
-        return Retry(attempt=session.attempts, problems=tuple(session.last_violations))
-    return session.draft()
