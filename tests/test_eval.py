@@ -231,17 +231,18 @@ def test_concurrency_runs_every_case(cases_dir, tmp_path):
 class GatedBackend(ByCompanyBackend):
     """Holds every request until the test lets it go, counting those in flight."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = 0.05) -> None:
         super().__init__({})
         self.in_flight = 0
         self.most_in_flight = 0
+        self.seconds = seconds
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             for _ in range(5):  # long enough for every waiting case to queue up
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(self.seconds / 5)
             return self.complete(request)
         finally:
             self.in_flight -= 1
@@ -254,6 +255,15 @@ def test_concurrency_bounds_requests_in_flight(cases_dir, tmp_path):
     summary = run(cases_dir, tmp_path / "run", backend, concurrency=3)
     assert summary["passed"] == 12 and backend.calls == 12
     assert backend.most_in_flight == 3
+
+
+def test_latency_counts_from_the_first_request_not_the_wait_for_a_slot(cases_dir, tmp_path):
+    backend = GatedBackend(seconds=0.25)
+    run(cases_dir, tmp_path / "run", backend, concurrency=1)
+    latencies = [r["latency_s"] for r in read_lines(tmp_path / "run")]
+    # One request each, one at a time: counted from the wait, the later cases
+    # would show 0.5 s (their own request and the one before).
+    assert all(0.24 <= latency < 0.4 for latency in latencies), latencies
 
 
 def test_a_request_slot_is_free_while_its_case_is_checked(cases_dir, tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from jinja2 import UndefinedError
@@ -133,6 +134,19 @@ def test_template_version_is_stable_and_short():
     assert len(prompts.template_version()) == 12
 
 
+def test_template_version_moves_with_the_schema_steering(monkeypatch):
+    """Eval runs resume results of the same version: a pattern changed in code must move it."""
+    before = prompts.template_version()
+    monkeypatch.setattr(prompts, "ANSWER_WORDS_AFTER_COMPANY", prompts.ANSWER_WORDS_AFTER_COMPANY + 1)
+    prompts.template_version.cache_clear()  # computed once per process
+    try:
+        assert prompts.template_version() != before
+    finally:
+        monkeypatch.undo()
+        prompts.template_version.cache_clear()
+    assert prompts.template_version() == before
+
+
 def test_worked_examples_follow_the_grammar_patterns():
     import re
 
@@ -150,6 +164,15 @@ def test_worked_examples_follow_the_grammar_patterns():
         for option in example.output.plan.aspirations:
             assert re.fullmatch(aspiration_pattern, option.aspiration), option.aspiration
         assert re.fullmatch(schema["properties"]["answer"]["pattern"], example.output.answer), example.name
+
+
+def test_answer_pattern_ends_a_sentence():
+    pattern = prompts.answer_opening("What are your career aspirations?", "Nvidia")
+    body = "I would like to lead AI projects at Nvidia " + "and build models " * 10 + "for my team"
+    assert re.fullmatch(pattern, body + ".") and re.fullmatch(pattern, body + "!")
+    assert not re.fullmatch(pattern, body) and not re.fullmatch(pattern, body + ",")
+    free = prompts.answer_opening("What are your career aspirations?")
+    assert re.fullmatch(free, "I would like to lead.") and not re.fullmatch(free, "I would like to lead, Docker,")
 
 
 def test_answer_opening_follows_the_question():

@@ -294,6 +294,15 @@ def test_answer_form_word_count_and_person(profile, make_reply, good_reply):
     assert result.verdict == "fail" and "first person" in result.evidence
 
 
+def test_answer_form_fails_an_answer_that_stops_mid_sentence(profile, make_reply, good_reply):
+    cut = good_reply["answer"].rstrip(".") + " and I am proficient in Python, Git, Docker,"
+    result = _verdict("answer-form", _subject(profile, make_reply(answer=cut)))
+    assert result.verdict == "fail" and "stops mid-sentence" in result.evidence and "Docker," in result.evidence
+    for ending in ('."', ".\u201d", "!", "?", ".)"):
+        closed = good_reply["answer"].rstrip(".") + ending
+        assert _verdict("answer-form", _subject(profile, make_reply(answer=closed))).verdict == "pass", ending
+
+
 def test_answer_form_answers_the_question_as_asked(profile, make_reply, good_reply):
     five = profile.model_copy(update={"question": "Where do you see yourself in five years?"})
     assert _verdict("answer-form", _subject(five, good_reply)).verdict == "fail"

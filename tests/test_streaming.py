@@ -56,6 +56,15 @@ def test_answer_text_decodes_escapes_split_anywhere(ensure_ascii):
         assert extractor.done
 
 
+def test_answer_text_goes_on_past_a_raw_line_break():
+    """Seen from the embedded model in the chatbot: a literal newline inside the answer string.
+    The final parse allows it (strict=False); the stream stopped there."""
+    reply = '{"plan": {}, "answer": "I know Python, Docker,\nKubernetes and\tGit. Then more."}'
+    extractor = AnswerText()
+    streamed = "".join(extractor.feed(ch) for ch in reply)
+    assert streamed == "I know Python, Docker,\nKubernetes and\tGit. Then more." and extractor.done
+
+
 def test_answer_text_yields_nothing_before_the_answer_key():
     extractor = AnswerText()
     assert extractor.feed('{"plan": {"aspiration": "Lead a district"}, ') == ""

@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import text
 from .backends.base import Message
 from .lexicon import INJECTION, RED_FLAG_WORDS, injected_payloads
-from .models import CandidateProfile, DraftContent, GeneratedContent, generated_part
+from .models import DEFAULT_QUESTION, CandidateProfile, DraftContent, GeneratedContent, generated_part
 from .text import question_horizon
 
 
@@ -90,12 +90,17 @@ def prompt_examples() -> tuple[WorkedExample, ...]:
 
 @cache
 def template_version() -> str:
-    """A short hash of every template file: changes whenever a prompt changes."""
+    """A short hash of every template file and of the generation schema's steering:
+    changes whenever what the model is asked for changes (eval runs resume only
+    results drafted under the same version)."""
     digest = hashlib.sha256()
     root = template_dir()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
+    # The patterns live in code, not in templates: the answer's ending once changed alone.
+    digest.update(json.dumps(generation_schema(None), sort_keys=True).encode())
+    digest.update(answer_opening(DEFAULT_QUESTION, "Example Co").encode())
     return digest.hexdigest()[:12]
 
 
@@ -343,6 +348,7 @@ ANSWER_WORDS_AFTER_COMPANY = 90
 # says what comes next, not only where the candidate wants to work.
 ANSWER_MIN_WORDS_AFTER_COMPANY = 25
 _ANSWER_WORD = '[^ ",_\\\\\n-][^ ",_\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
+_LAST_ANSWER_WORD = '[^ ",_\\\\\n-][^ ",_\\\\\n]{0,' + str(MAX_WORD_CHARS - 2) + "}[.!?]"
 
 
 def answer_opening(question: str, company: str | None = None) -> str:
@@ -350,11 +356,13 @@ def answer_opening(question: str, company: str | None = None) -> str:
     given the company, that it names the company and stays about 200 words long."""
     horizon = question_horizon(question)
     opening = f"In {horizon}, I" if horizon else "(" + "|".join(FORWARD_OPENINGS) + ")"
+    # It ends a sentence: left free, the model once closed the answer after "Git, Docker,".
     if company is None or '"' in company or "\\" in company:
-        return f"^{opening} " + _FREE_TEXT + "$"
+        return f"^{opening} " + _FREE_TEXT + "[.!?]$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
     rest_of_word = f'[^ ",_\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
-    after = f"{rest_of_word}( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY},{ANSWER_WORDS_AFTER_COMPANY}}}"
+    words = f"( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY - 1},{ANSWER_WORDS_AFTER_COMPANY - 1}}}"
+    after = f"{rest_of_word}{words} {_LAST_ANSWER_WORD}"
     return f"^{opening} {before}{_literal(company)}{after}$"
 
 

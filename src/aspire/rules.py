@@ -352,6 +352,10 @@ def company_aids(s: Subject) -> CheckResult:
     return _pass(rule, evidence)
 
 
+# A closing quote or bracket may follow the stop, curly ones included.
+_ENDS_A_SENTENCE = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*\\s*$")
+
+
 def answer_form(s: Subject) -> CheckResult:
     rule = "answer-form"
     count = len(text.words(s.answer))
@@ -371,6 +375,10 @@ def answer_form(s: Subject) -> CheckResult:
     if broken := text.garbled(s.answer, s.inputs):
         problems.append(f"The answer has garbled words: {', '.join(_clip(w, 40) for w in broken[:3])}.")
         fixes.append("Write plain words separated by spaces, in the language of the resume.")
+    if s.answer.strip() and not _ENDS_A_SENTENCE.search(s.answer):
+        # Seen from the embedded model: "...proficient in Python, Git, Docker," and the string closed.
+        problems.append(f'The answer stops mid-sentence: "…{s.answer.strip()[-40:]}".')
+        fixes.append("Finish the last sentence.")
     if repeats := text.repeated_sentences(s.answer):
         problems.append(f'The answer says "{_clip(repeats[0], 60)}" twice.')
         fixes.append("Say each thing once.")

@@ -64,11 +64,13 @@ class AnswerText:
                 return ""
             self._start = match.end()
         decoded = self._decoded(self._raw[self._start :])
+        if decoded is None:
+            return ""
         new = decoded[self._shown :]
-        self._shown = len(decoded)
+        self._shown = max(self._shown, len(decoded))
         return new
 
-    def _decoded(self, raw: str) -> str:
+    def _decoded(self, raw: str) -> str | None:
         end = 0
         while end < len(raw):
             char = raw[end]
@@ -83,9 +85,11 @@ class AnswerText:
             else:
                 end += 1
         try:
-            return str(json.loads(f'"{raw[:end]}"'))
-        except json.JSONDecodeError:
-            return ""
+            # strict=False, as when the whole reply is parsed: a raw line break in the
+            # answer is harmless, and the stream must not stop at it.
+            return str(json.loads(f'"{raw[:end]}"', strict=False))
+        except json.JSONDecodeError:  # an escape the final parse will reject too
+            return None
 
 
 def _escape_size(raw: str, at: int) -> int:

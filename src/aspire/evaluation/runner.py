@@ -154,7 +154,9 @@ class _CaseBackend:
     def __init__(self, backend: Backend, ledger: _Ledger) -> None:
         self._backend = backend
         self._ledger = ledger
-        self._started = False
+        # When the case's first request got its slot: its latency counts from
+        # there, not from the wait for a slot behind other cases.
+        self.first_sent: float | None = None
         self.name = backend.name
 
     @property
@@ -166,11 +168,11 @@ class _CaseBackend:
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         async with self._ledger.slots:
-            if not self._started:
+            if self.first_sent is None:
                 # Checked when a case's first request gets its slot: cases in
                 # flight finish, later ones are skipped.
                 self._ledger.check_budget()
-                self._started = True
+                self.first_sent = time.perf_counter()
             completion = await self._backend.acomplete(request)
             self._ledger.spent += completion.prompt_tokens + completion.completion_tokens
         # Let the case that was waiting for this slot send before this one's checks run.
@@ -223,13 +225,17 @@ async def run_eval(
 
     async def run_one(case: EvalCase) -> None:
         async with cases_under_way:
-            begun = time.perf_counter()
+            case_backend = _CaseBackend(backend, ledger)
+
+            def latency() -> float:
+                return round(time.perf_counter() - (case_backend.first_sent or time.perf_counter()), 3)
+
             try:
                 ledger.check_budget()
-                draft = await agenerate(case.profile, backend=_CaseBackend(backend, ledger), **options.generation)
+                draft = await agenerate(case.profile, backend=case_backend, **options.generation)
             except Exception as exc:  # one bad case never stops the batch
                 record = _error_record(case.id, case.source, exc, context)
-                record["latency_s"] = round(time.perf_counter() - begun, 3)
+                record["latency_s"] = latency()
             else:
                 passed, expectations = judge_case(case, draft)
                 record = {
@@ -242,7 +248,7 @@ async def run_eval(
                     "expectations": expectations,
                     "attempts": draft.attempts,
                     "usage": draft.usage.model_dump(),
-                    "latency_s": round(time.perf_counter() - begun, 3),
+                    "latency_s": latency(),
                     **context,
                 }
             results.append(record)
