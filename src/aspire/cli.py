@@ -305,8 +305,6 @@ def _given_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _settings_and_backend(args: argparse.Namespace, options: dict[str, Any]) -> tuple[Settings, Backend]:
     """Resolved settings and the backend they name, behind the reply cache unless --no-cache."""
-    from pathlib import Path
-
     from .backends import create_backend
     from .backends.cache import CachingBackend, default_cache_dir
     from .config import resolve_settings
@@ -432,7 +430,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     import asyncio
-    from pathlib import Path
 
     from .backends.base import aclose_backend
     from .evaluation import EvalOptions, load_cases, run_eval
