@@ -127,6 +127,52 @@ def embedded_figures(repeats: int) -> dict[str, Any]:
     }
 
 
+def warm_draft_figures(count: int) -> dict[str, Any]:
+    """Drafts of different candidates one after another in one process, as an eval or a
+    chatbot makes them: how many prompt tokens each reads again and what each costs.
+
+    The figure behind the same-input-same-draft rule (the local backend reads each
+    prompt in 64-token blocks at fixed positions and keeps only whole cached blocks):
+    a warm draft may read up to 63 more tokens of its prompt than plain prefix reuse.
+    """
+    import llama_cpp
+
+    from aspire.backends.local import LocalBackend, _load
+
+    backend = LocalBackend()
+    companies = ["Costco", "Walmart", "Home Depot", "Kroger", "Best Buy", "Macy's", "Lowe's", "IKEA"][: count + 1]
+    profiles = [PROFILE.model_copy(update={"company": company}) for company in companies]
+    generate(profiles[0], backend=backend, max_attempts=1)  # load, and leave a draft in the cache
+    llama = _load(backend.resolve_model_path(), 8192, os.cpu_count() or 1).llama
+    rows = []
+    for profile in profiles[1:]:
+        llama_cpp.llama_perf_context_reset(llama.ctx)
+        started = time.perf_counter()
+        draft = generate(profile, backend=backend, max_attempts=1)
+        seconds = time.perf_counter() - started
+        prompt_s, decode_s, prompt_read, decoded = _perf(llama)
+        rows.append(
+            {
+                "s": seconds,
+                "prompt_s": prompt_s,
+                "prompt_read": prompt_read,
+                "prompt_tokens": draft.usage.prompt_tokens,
+                "decode_tok_s": decoded / decode_s,
+            }
+        )
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    return {
+        "warm_drafts": len(rows),
+        "warm_draft_s": round(median("s"), 2),
+        "warm_prompt_tokens_read": f"{median('prompt_read'):.0f} of {median('prompt_tokens'):.0f}",
+        "warm_prompt_s": round(median("prompt_s"), 2),
+        "warm_decode_tok_s": round(median("decode_tok_s"), 1),
+    }
+
+
 def first_attempt_figures(limit: int | None) -> dict[str, Any]:
     """One attempt per eval case on the embedded model: how often it is valid, and passes every rule."""
     from aspire import GenerationError
@@ -337,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer cases and repetitions: under five minutes")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--skip-model", action="store_true", help="leave out everything that runs the model")
+    parser.add_argument("--only", metavar="STEP", help="run only the steps whose name contains STEP")
     args = parser.parse_args(argv)
 
     figures: dict[str, Any] = {
@@ -354,10 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_model:
         steps += [
             ("embedded model vs raw llama.cpp", lambda: embedded_figures(1 if args.quick else 3)),
+            ("warm drafts, one after another", lambda: warm_draft_figures(3 if args.quick else 7)),
             ("first attempts on evals/cases", lambda: first_attempt_figures(4 if args.quick else None)),
             ("peak memory", peak_rss_figures),
         ]
     for label, step in steps:
+        if args.only and args.only not in label:
+            continue
         started = time.perf_counter()
         print(f"... {label}", file=sys.stderr, flush=True)
         figures |= step()
