@@ -164,6 +164,7 @@ examples:
   aspire eval evals/cases --out run/
   aspire eval evals/cases --out run2/ --baseline run/ --min-pass-rate 0.9
   aspire eval my_cases.jsonl --out run/ --backend openai --model gpt-4o-mini --concurrency 4
+  aspire eval --judged evals/judged      # the rules against a reader's verdicts; no model
 
 Cases are YAML files (one case each) or JSONL files (one case a line), found
 recursively: id, profile (resume or resume_file, company, role, skills,
@@ -175,7 +176,13 @@ Running again with the same --out resumes: finished cases are kept. Model
 replies are cached (key: backend, model, templates, request), so a re-run with
 nothing changed makes no model calls; --no-cache turns that off.
 
-exit status: 0 pass rate >= --min-pass-rate, 1 below it, 2 bad usage.
+With --judged DIR, nothing is drafted: the rules check drafts a careful reader
+judged with the rubric (evals/RUBRIC.md, evals/judged/README.md), and aspire
+prints rules-pass x reader-accept, recall per defect tag, and every draft where
+the two disagree.
+
+exit status: 0 pass rate >= --min-pass-rate (with --judged: every target met),
+1 below it, 2 bad usage.
 """
 
 
@@ -209,8 +216,13 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         epilog=EVAL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    evaluate.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders (searched recursively)")
-    evaluate.add_argument("--out", required=True, metavar="DIR", help="where results and reports go")
+    evaluate.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (searched recursively)")
+    evaluate.add_argument("--out", metavar="DIR", help="where results and reports go (required with PATH)")
+    evaluate.add_argument(
+        "--judged",
+        metavar="DIR",
+        help="measure the rules against a reader's verdicts on the judged drafts in DIR, instead of drafting",
+    )
     evaluate.add_argument(
         "--concurrency", type=_positive_int, default=1, metavar="N", help="requests in flight at once (default 1)"
     )
@@ -435,6 +447,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import EvalOptions, load_cases, run_eval
     from .progress import EvalProgress
 
+    if args.judged:
+        return _cmd_eval_judged(args)
+    if not args.paths or not args.out:
+        raise InputError("give eval case files or folders and --out DIR (or --judged DIR)", field="paths")
     cases, case_errors = load_cases([Path(p) for p in args.paths])
     if not cases and not case_errors:
         raise InputError("no eval cases found (looked for *.yaml, *.yml and *.jsonl)", field="paths")
@@ -467,6 +483,22 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         summary = asyncio.run(evaluate(progress))
     print(summary_to_text(summary, args.out))
     return EXIT_OK if summary["pass_rate"] >= args.min_pass_rate else EXIT_CHECKS_FAILED
+
+
+def _cmd_eval_judged(args: argparse.Namespace) -> int:
+    from .evaluation.judged import agreement_to_text, compare, load_judged
+
+    if args.paths or args.out:
+        raise InputError("--judged measures stored drafts: give no case paths and no --out", field="judged")
+    folder = Path(args.judged)
+    if not folder.exists():
+        raise InputError(f"no such judged set: {folder}", field="judged")
+    judged, errors = load_judged([folder])
+    if not judged:
+        raise InputError(f"no judged drafts (*.json) under {folder}", field="judged")
+    agreement = compare(judged, errors)
+    print(agreement_to_text(agreement))
+    return EXIT_OK if not agreement.missed_targets() and not errors else EXIT_CHECKS_FAILED
 
 
 def _load_dotenv() -> None:

@@ -1,0 +1,145 @@
+"""The rules measured against a reader's verdicts (`aspire eval --judged`), on small made-up sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aspire import CandidateProfile
+from aspire.evaluation.judged import DEFECT_TAGS, compare, load_judged
+from aspire.models import GeneratedContent, complete_content
+
+from .conftest import good_reply_data, run_cli
+
+PROFILE = CandidateProfile(
+    resume=(
+        "Assistant Store Manager, Best Buy, 2015-present\n"
+        "- Recruited and trained new employees.\n"
+        "- Coordinated sales promotions and managed inventory.\n"
+        "Bachelor of Business Administration"
+    ),
+    company="Target",
+    role="Store Manager",
+    skills="retail operations, team leadership, inventory",
+)
+
+
+def draft(**changes: Any) -> dict[str, Any]:
+    data = good_reply_data("Target")
+    data["plan"] |= changes
+    return complete_content(GeneratedContent.model_validate(data), PROFILE).model_dump(mode="json")
+
+
+def entry(entry_id: str, verdict: str, defects: list[str], content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "origin": "test",
+        "profile": PROFILE.model_dump(mode="json"),
+        "draft": content,
+        "judgement": {
+            "verdict": verdict,
+            "scores": {"R1": 4, "R2": 4, "R3": 4, "R4": 5, "R5": 4},
+            "defects": defects,
+            "reasons": "made up for a test",
+            "judge": "a test",
+        },
+    }
+
+
+SALARY = {
+    "aspiration": "Earn a six-figure salary",
+    "aspirations": [
+        {"aspiration": "Earn a six-figure salary", "reason": "Pay matters."},
+        {"aspiration": "Run a flagship store as a district leader", "reason": "Builds on store leadership."},
+    ],
+}
+
+
+def write(folder: Path, *entries: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in entries:
+        (folder / f"{item['id']}.json").write_text(json.dumps(item), encoding="utf-8")
+    return folder
+
+
+def test_confusion_table_rates_and_disagreements(tmp_path):
+    folder = write(
+        tmp_path / "judged",
+        entry("good", "accept", [], draft()),
+        entry("salary", "reject", ["aspiration-pay-place-company"], draft(**SALARY)),
+        # The reader rejects what the rules pass: the disagreement the report must show.
+        entry("missed", "reject", ["answer-repetition"], draft()),
+    )
+    judged, errors = load_judged([folder])
+    assert not errors and [j.id for j in judged] == ["good", "missed", "salary"]
+    agreement = compare(judged)
+    assert agreement.count(reader_accepts=True, rules_pass=True) == 1
+    assert agreement.count(reader_accepts=False, rules_pass=False) == 1
+    assert agreement.count(reader_accepts=False, rules_pass=True) == 1
+    assert agreement.rejected_caught == 0.5 and agreement.accepted_pass == 1.0
+    recalls = {r.tag: r for r in agreement.tag_recalls()}
+    assert (recalls["aspiration-pay-place-company"].caught, recalls["answer-repetition"].caught) == (1, 0)
+    assert not recalls["answer-repetition"].held  # one example: reported, not held to the target
+    assert agreement.missed_targets() == ["rejected drafts failing a rule: 50% < 90%"]
+
+
+def test_a_tag_with_five_examples_is_held_to_its_recall(tmp_path):
+    entries = [entry(f"rep{n}", "reject", ["answer-repetition"], draft()) for n in range(5)]
+    agreement = compare(load_judged([write(tmp_path / "j", *entries)])[0])
+    assert "recall of answer-repetition: 0% < 80%" in agreement.missed_targets()
+
+
+def test_unknown_tags_duplicates_and_broken_files_are_errors(tmp_path):
+    folder = write(tmp_path / "judged", entry("a", "reject", ["made-up-tag"], draft()))
+    (folder / "copy.json").write_text(json.dumps(entry("b", "accept", [], draft())), encoding="utf-8")
+    (folder / "dup.json").write_text(json.dumps(entry("b", "accept", [], draft())), encoding="utf-8")
+    (folder / "torn.json").write_text("{", encoding="utf-8")
+    judged, errors = load_judged([folder])
+    assert [j.id for j in judged] == ["b"]
+    messages = " | ".join(e.message for e in errors)
+    assert "unknown defect tags ['made-up-tag']" in messages and "duplicate id 'b'" in messages
+    assert len(errors) == 3
+
+
+def test_every_tag_belongs_to_a_rubric_line():
+    assert {line for line, _ in DEFECT_TAGS.values()} == {"R1", "R2", "R3", "R4", "R5"}
+
+
+def test_cli_prints_the_table_and_exits_1_when_a_target_is_missed(tmp_path, capsys):
+    folder = write(
+        tmp_path / "judged",
+        entry("good", "accept", [], draft()),
+        entry("missed", "reject", ["answer-repetition"], draft()),
+    )
+    code, out, err = run_cli(capsys, "eval", "--judged", str(folder))
+    assert code == 1, err
+    assert "reader rejects" in out and "where they disagree:" in out
+    assert "missed: reader REJECT (answer-repetition); rules pass" in out
+    assert "targets missed: rejected drafts failing a rule: 0% < 90%" in out
+
+
+def test_cli_exits_0_when_reader_and_rules_agree(tmp_path, capsys):
+    folder = write(
+        tmp_path / "judged",
+        entry("good", "accept", [], draft()),
+        entry("salary", "reject", ["aspiration-pay-place-company"], draft(**SALARY)),
+    )
+    code, out, _ = run_cli(capsys, "eval", "--judged", str(folder))
+    assert code == 0 and out.rstrip().endswith("targets met")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["eval"], "give eval case files or folders and --out DIR (or --judged DIR)"),
+        (["eval", "evals/cases"], "give eval case files or folders and --out DIR"),
+        (["eval", "--judged", "evals/judged", "--out", "x"], "--judged measures stored drafts"),
+        (["eval", "--judged", "no/such/folder"], "no such judged set: no/such/folder"),
+    ],
+)
+def test_cli_usage_errors(capsys, argv, message):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and err.startswith("aspire: error:") and message in err
