@@ -16,7 +16,8 @@ from .errors import InputError
 from .inputs import read_text_file
 from .models import DEFAULT_QUESTION, AspirationOption, CheckResult, Goal, GoalKind, Plan
 from .prompts import echo_sources_for
-from .rules import Subject, check
+from .rulebase import Subject
+from .rules import check
 
 _KIND_HINTS: tuple[tuple[GoalKind, tuple[str, ...]], ...] = (
     ("hire", ("hired", "join")),

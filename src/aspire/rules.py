@@ -10,11 +10,11 @@ says ``skip`` rather than guessing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from . import lexicon, text
-from .models import DEFAULT_QUESTION, CandidateProfile, CheckResult, DraftContent, Plan, candidate_text
+from .models import CandidateProfile, CheckResult, DraftContent
+from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
 # "about 60-200 words": a little slack either side so that a 58-word answer
 # is not rejected for being two words short.
@@ -26,72 +26,6 @@ MAX_GOALS = 10
 # A copied run of this many words, carrying words the candidate never used,
 # is an echo of the prompt rather than a coincidence of phrasing.
 ECHO_RUN_WORDS = 8
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What is judged (an answer, perhaps a plan) and what it is judged against."""
-
-    answer: str
-    company: str
-    question: str = DEFAULT_QUESTION
-    plan: Plan | None = None
-    strengths: tuple[str, ...] = ()
-    resume: str | None = None
-    skills: tuple[str, ...] = ()
-    role: str | None = None
-    job_description: str | None = None
-    name: str | None = None
-    # Worked examples whose texts count as prompt material for no-prompt-echo.
-    echo_sources: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-
-    @classmethod
-    def from_draft(cls, content: DraftContent, profile: CandidateProfile) -> Subject:
-        from .prompts import echo_sources
-
-        return cls(
-            answer=content.answer,
-            company=profile.company,
-            question=profile.question,
-            plan=content.plan,
-            strengths=tuple(content.self_assessment.strengths),
-            resume=profile.resume,
-            skills=tuple(profile.skills),
-            role=profile.role,
-            job_description=profile.job_description,
-            name=profile.name,
-            echo_sources=echo_sources(profile),
-        )
-
-    @property
-    def inputs(self) -> str:
-        """Everything the candidate told us, as one text."""
-        return candidate_text(
-            self.company, self.role, self.question, self.name, self.skills, self.resume, self.job_description
-        )
-
-    @property
-    def later_goals(self) -> list[str]:
-        return [g.goal for g in self.plan.goals[1:]] if self.plan else []
-
-
-Rule = Callable[[Subject], CheckResult]
-
-
-def _pass(rule: str, evidence: str) -> CheckResult:
-    return CheckResult(rule=rule, verdict="pass", evidence=evidence)
-
-
-def _fail(rule: str, evidence: str, suggestion: str) -> CheckResult:
-    return CheckResult(rule=rule, verdict="fail", evidence=evidence, suggestion=suggestion)
-
-
-def _skip(rule: str, why: str) -> CheckResult:
-    return CheckResult(rule=rule, verdict="skip", evidence=why)
-
-
-def _no_plan(rule: str) -> CheckResult:
-    return _skip(rule, "No plan given; this rule judges the Individual Development Plan.")
 
 
 def hire_first(s: Subject) -> CheckResult:
@@ -528,11 +462,6 @@ def no_red_flags(s: Subject) -> CheckResult:
             "growing in this field with this company.",
         )
     return _pass(rule, "No salary talk, plans to leave, designs on the interviewer's job or unrelated field.")
-
-
-def _clip(value: str, limit: int = 90) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 RULES: dict[str, Rule] = {
