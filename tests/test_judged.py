@@ -143,3 +143,57 @@ def test_cli_exits_0_when_reader_and_rules_agree(tmp_path, capsys):
 def test_cli_usage_errors(capsys, argv, message):
     code, _, err = run_cli(capsys, *argv)
     assert code == 2 and err.startswith("aspire: error:") and message in err
+
+
+# --- the nags the judged set found: good drafts the rules failed
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Buddy new starters on the floor",
+        "Consistently meet Telstra's quality targets",
+        "Cross-train on every station on the line",
+        "Help run mock codes for ICU staff",
+        "Lift my team's customer satisfaction results",
+    ],
+)
+def test_goals_that_open_with_any_english_verb_are_actions(goal):
+    from aspire.rulebase import Subject
+    from aspire.rules import goals_actionable
+
+    content = complete_content(GeneratedContent.model_validate(good_reply_data("Target")), PROFILE)
+    content.plan.goals[2].goal = goal
+    result = goals_actionable(Subject.from_draft(content, PROFILE))
+    assert result.passed, result.evidence
+
+
+def test_goals_that_open_with_a_noun_are_still_not_actions():
+    from aspire.rulebase import Subject
+    from aspire.rules import goals_actionable
+
+    content = complete_content(GeneratedContent.model_validate(good_reply_data("Target")), PROFILE)
+    content.plan.goals[2].goal = "Customer service excellence across the store"
+    assert "does not start with an action" in goals_actionable(Subject.from_draft(content, PROFILE)).evidence
+
+
+@pytest.mark.parametrize(
+    ("said", "company", "named"),
+    [
+        ("At ClearFlow I would learn", "ClearFlow Plumbing & Heating", True),
+        ("Westbrook's mentoring would help", "Westbrook Unified School District", True),
+        ("Mercy Valley trains its nurses", "Mercy Valley Medical Center", True),
+        ("I love blue skies", "Blue Bottle Coffee", False),
+        ("a bottle of blue ink", "Blue Bottle Coffee", False),
+    ],
+)
+def test_a_company_is_named_by_the_short_name_people_use(said, company, named):
+    from aspire import text
+
+    assert text.mentions(said, company) is named
+
+
+def test_an_abbreviation_of_words_in_the_resume_is_known():
+    from aspire import text
+
+    assert "hr" in text.acronyms("Human Resources Specialist, Greenway Foods, 2019-present")

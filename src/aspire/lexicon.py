@@ -75,8 +75,8 @@ AID_WORDS = re.compile(
 FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|my|me)\b", re.IGNORECASE)
 
 FORWARD = re.compile(
-    r"\b(would like|want|wants|see myself|hope|aspire|aim|plan|goal|will|envision|intend|looking to|"
-    r"next|future|years?|grow into|work toward|eventually)\b",
+    r"\b(would like|['\u2019]d like|want|wants|see myself|hope|aspire|aim|plan|goal|will|envision|intend|looking to|"
+    r"next|future|years?|grow into|work toward|build toward|towards?|eventually)\b",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import lexicon, text
+from . import english, lexicon, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
@@ -162,7 +162,9 @@ def goals_actionable(s: Subject) -> CheckResult:
         if lexicon.VAGUE_GOALS.search(goal.strip()):
             problems.append(f'"{goal}" is not a concrete action.')
             fixes.append("Name the promotion, project, client win, credential or skill instead.")
-        elif first not in lexicon.ACTION_VERBS:
+        elif first not in lexicon.ACTION_VERBS and not english.opens_with_action(
+            text.words(goal.removeprefix("To ").removeprefix("to "))
+        ):
             problems.append(f'"{goal}" does not start with an action.')
             fixes.append('Start every goal with a verb ("Lead", "Earn", "Get promoted to").')
         elif len(text.words(goal)) > 25:
@@ -185,7 +187,7 @@ def career_relevant(s: Subject) -> CheckResult:
     if not (s.resume or s.skills or s.role or s.job_description):
         return _skip(rule, "No resume, skills, role or job description given to compare with.")
     background = "\n".join([s.resume or "", ", ".join(s.skills), s.role or "", s.job_description or ""])
-    known = text.stems(background) - text.stems(s.company)
+    known = (text.stems(background) | text.acronyms(background)) - text.stems(s.company)
     answer_field = sorted((text.specific_stems(s.answer) - text.stems(s.company)) & known)
     if s.plan is None:
         if len(answer_field) >= 2:
@@ -361,7 +363,7 @@ def grounded(s: Subject) -> CheckResult:
     )
     # A plan may name what the candidate will do (a credential to earn, a title
     # to reach); claims about the candidate must come from the inputs.
-    known = text.stems(inputs) | text.stems(plan_text)
+    known = text.stems(inputs) | text.stems(plan_text) | text.acronyms(inputs)
     known_numbers = set(text.numbers(inputs)) | set(text.numbers(plan_text))
     claims = [("answer", s.answer)] + [("strength", item) for item in s.strengths]
     if s.plan is not None:

@@ -129,13 +129,47 @@ _LEGAL_SUFFIX = re.compile(r"\b(inc|llc|ltd|plc|co|corp|corporation|company|gmbh
 
 def mentions(text: str, name: str) -> bool:
     """Whether ``text`` names ``name``, ignoring case, punctuation and a trailing
-    legal suffix ("Acme" counts for "Acme Inc.")."""
+    legal suffix ("Acme" counts for "Acme Inc."), or by the short name people use
+    ("ClearFlow" for "ClearFlow Plumbing & Heating")."""
     haystack = f" {normalise(text)} "
     full = normalise(name)
     if full and f" {full} " in haystack:
         return True
     core = " ".join(_LEGAL_SUFFIX.sub(" ", full).split())
-    return bool(core) and f" {core} " in haystack
+    if core and f" {core} " in haystack:
+        return True
+    short = short_name(name)
+    return short is not None and re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text) is not None
+
+
+def short_name(name: str) -> str | None:
+    """The leading words a speaker keeps of a long company name, as capitalised in it:
+    a first word that is no ordinary English word ("Westbrook", "Copperleaf"), or
+    the first two words of a name of three or more ("Mercy Valley")."""
+    from .english import is_dictionary_word
+
+    parts = name.split()
+    if parts and parts[0].lower() == "the":
+        parts = parts[1:]
+    if len(parts) < 2:
+        return None
+    first = parts[0]
+    if len(first) >= 4 and first[:1].isupper() and not is_dictionary_word(first):
+        return first
+    if len(parts) >= 3 and all(p[:1].isupper() for p in parts[:2]):
+        return " ".join(parts[:2])
+    return None
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """Initials of runs of capitalised words, lower-cased: "Human Resources Specialist"
+    gives "hr", "rs" and "hrs", so "HR" counts as said when the resume spells it out."""
+    found: set[str] = set()
+    for run in re.findall(r"(?:\b[A-Z][a-z]+(?:\s+|$)){2,}", text):
+        initials = "".join(word[0] for word in run.split()).lower()
+        for size in range(2, len(initials) + 1):
+            found.update(initials[i : i + size] for i in range(len(initials) - size + 1))
+    return frozenset(found)
 
 
 def shingles(text: str, size: int) -> set[tuple[str, ...]]:
