@@ -48,6 +48,12 @@ def test_rule_ids_are_the_published_ones():
         "grounded",
         "no-prompt-echo",
         "no-red-flags",
+        "aspiration-beyond-role",
+        "goals-look-forward",
+        "support-is-the-company",
+        "claims-are-true",
+        "self-assessment-is-real",
+        "answer-is-fluent",
     ]
 
 
@@ -75,6 +81,7 @@ def test_article_example_as_written_in_the_article_passes_check():
         plan=parse_plan(ARTICLE_PLAN),
         resume=example.profile.resume,
         skills=example.profile.skills,
+        self_assessment=example.output.self_assessment,
     )
     assert all(r.verdict == "pass" for r in results), [r for r in results if r.verdict != "pass"]
 

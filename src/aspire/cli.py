@@ -421,7 +421,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .documents import read_job_description, read_resume
-    from .lint import check_answer, read_plan
+    from .lint import check_answer, read_plan, read_self_assessment
 
     results = check_answer(
         read_text_file(args.answer, what="answer"),
@@ -432,6 +432,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         skills=[s.strip() for s in (args.skills or "").split(",") if s.strip()],
         role=args.role,
         job_description=read_job_description(args.job_description).text if args.job_description else None,
+        self_assessment=read_self_assessment(args.plan) if args.plan else None,
     )
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False))

@@ -60,8 +60,8 @@ ACTION_VERBS = frozenset(
 
 VAGUE_GOALS = re.compile(
     r"^(to\s+)?(work hard(er)?|do (my|your) best|be (successful|happy|better|great|the best)|succeed|"
-    r"grow as a (person|professional)|improve (myself|yourself)|keep learning|gain experience|"
-    r"get better|be a team player)\W*$",
+    r"grow as an? [\w-]+|improve (myself|yourself)|keep learning|gain experience|"
+    r"(keep|continue) (growing|learning|improving)\b.*|get better|be a team player)\W*$",
     re.IGNORECASE,
 )
 

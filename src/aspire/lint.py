@@ -12,9 +12,11 @@ import json
 from pathlib import Path
 from typing import Any, cast, get_args
 
+from pydantic import ValidationError
+
 from .errors import InputError
 from .inputs import read_text_file
-from .models import DEFAULT_QUESTION, AspirationOption, CheckResult, Goal, GoalKind, Plan
+from .models import DEFAULT_QUESTION, AspirationOption, CheckResult, Goal, GoalKind, Plan, SelfAssessment
 from .prompts import echo_sources_for
 from .rulebase import Subject
 from .rules import check
@@ -75,13 +77,27 @@ def parse_plan(data: Any) -> Plan:
     )
 
 
-def read_plan(path: str | Path) -> Plan:
+def _read_json(path: str | Path) -> Any:
     text = read_text_file(path, what="plan")
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"the plan file is not valid JSON ({exc.msg}, line {exc.lineno})", field="plan") from None
-    return parse_plan(data)
+
+
+def read_plan(path: str | Path) -> Plan:
+    return parse_plan(_read_json(path))
+
+
+def read_self_assessment(path: str | Path) -> SelfAssessment | None:
+    """The self-assessment of a draft saved with ``--json``, if the plan file is one."""
+    data = _read_json(path)
+    if isinstance(data, dict) and isinstance(data.get("self_assessment"), dict):
+        try:
+            return SelfAssessment.model_validate(data["self_assessment"])
+        except ValidationError as exc:
+            raise InputError(f"the saved draft's self_assessment is not valid: {exc.errors()[0]['msg']}") from None
+    return None
 
 
 def check_answer(
@@ -94,6 +110,7 @@ def check_answer(
     skills: list[str] | None = None,
     role: str | None = None,
     job_description: str | None = None,
+    self_assessment: SelfAssessment | None = None,
 ) -> list[CheckResult]:
     """Every rule's verdict on an answer a person wrote; rules that need a plan
     or a resume that was not given say ``skip``."""
@@ -106,6 +123,8 @@ def check_answer(
         company=company.strip(),
         question=question or DEFAULT_QUESTION,
         plan=plan,
+        strengths=tuple(self_assessment.strengths) if self_assessment else (),
+        growth_areas=tuple(self_assessment.growth_areas) if self_assessment else (),
         resume=resume,
         skills=tuple(skills or ()),
         role=role,

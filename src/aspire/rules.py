@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import english, lexicon, text
+from . import english, lexicon, rules_meaning, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
@@ -195,7 +195,9 @@ def career_relevant(s: Subject) -> CheckResult:
         judged, what = s.answer, "answer"
     else:
         judged, what = s.plan.aspiration, "aspiration"
-        specific = text.specific_stems(judged) - text.stems(s.company)
+        # "HR manager": an abbreviation is as specific as the words it stands for.
+        abbreviations = {a.lower() for a in re.findall(r"\b[A-Z]{2,5}\b", judged)}
+        specific = (text.specific_stems(judged) | abbreviations) - text.stems(s.company)
         shared = sorted(specific & known)
         if shared:
             return _pass(rule, f"The aspiration builds on words from the inputs: {', '.join(shared)}.")
@@ -478,6 +480,13 @@ RULES: dict[str, Rule] = {
     "grounded": grounded,
     "no-prompt-echo": no_prompt_echo,
     "no-red-flags": no_red_flags,
+    # Read as a reader reads (evals/RUBRIC.md): one check per rubric line.
+    "aspiration-beyond-role": rules_meaning.aspiration_beyond_role,
+    "goals-look-forward": rules_meaning.goals_look_forward,
+    "support-is-the-company": rules_meaning.support_is_the_company,
+    "claims-are-true": rules_meaning.claims_are_true,
+    "self-assessment-is-real": rules_meaning.self_assessment_is_real,
+    "answer-is-fluent": rules_meaning.answer_is_fluent,
 }
 
 

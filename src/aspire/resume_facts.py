@@ -1,0 +1,125 @@
+"""What a resume's structure says about the candidate: its lines, job titles, credentials.
+
+Plain-text heuristics over the Markdown that every resume format becomes
+(``documents.read_resume``): good enough to tell a reader's checks what the
+candidate already did, already is, and already holds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import text
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b|\bpresent\b|\bcurrent\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d+[.)])\s+")
+_HEADING = re.compile(r"^\s*(?:#+\s*)?\**\s*([A-Za-z][A-Za-z &/]{2,40}?)\s*\**:?\s*$")
+_CREDENTIAL_HEADING = re.compile(r"licen[cs]|certif|qualification|credential|accreditation", re.IGNORECASE)
+CREDENTIAL_WORDS = re.compile(
+    r"certif|licen[cs]|diploma|degree|bachelor|master'?s|associate degree|charter|credential|"
+    r"\b[A-Z]{2,6}\b",
+)
+
+# Words that name a job, by how far up a ladder they sit. A title's level is its
+# highest word; "senior", "lead" and the like lift a plain job one rung.
+JOB_LEVELS: dict[str, int] = {
+    # A private tutor works a rung below a classroom teacher.
+    **dict.fromkeys("intern trainee apprentice student graduate tutor".split(), 1),
+    **dict.fromkeys(
+        """assistant associate agent clerk cashier cook server bartender barista attendant operator
+        technician analyst specialist coordinator representative consultant nurse teacher engineer
+        developer designer accountant administrator plumber electrician carpenter officer recruiter
+        scientist writer marketer planner buyer chef advisor adviser paralegal worker picker driver""".split(),
+        2,
+    ),
+    **dict.fromkeys("supervisor foreman leader".split(), 3),
+    **dict.fromkeys("manager".split(), 4),
+    **dict.fromkeys("director head".split(), 6),
+    **dict.fromkeys("vp vice president".split(), 7),
+    **dict.fromkeys("chief ceo cfo cto coo partner owner founder".split(), 8),
+}
+LIFTING_WORDS = frozenset("senior lead principal charge staff sous master head".split())
+# A job over many stores, schools or sites sits two rungs above the same job over one.
+SCOPE_WORDS = frozenset("district regional area national global division divisional multi-site".split())
+# "head chef" and "sous chef" are rungs of the kitchen's own ladder.
+_KITCHEN = {"sous chef": 3, "head chef": 5, "executive chef": 6, "chef de partie": 3}
+
+
+def lines(resume: str | None) -> list[str]:
+    """The resume's non-empty lines, without bullets and Markdown emphasis."""
+    cleaned = []
+    for line in (resume or "").splitlines():
+        line = _BULLET.sub("", line).replace("**", "").replace("__", "").strip(" #*\t")
+        if line:
+            cleaned.append(line)
+    return cleaned
+
+
+def achievement_lines(resume: str | None) -> list[str]:
+    """Lines that say what the candidate did: bullets and sentences of five words or more, no headings."""
+    found = []
+    for line in lines(resume):
+        if _YEAR.search(line) and len(text.words(line)) <= 12:
+            continue  # a job's heading line: title, employer, dates
+        if len(text.words(line)) >= 5:
+            found.append(line)
+    return found
+
+
+@lru_cache(maxsize=256)
+def titles(resume: str | None) -> tuple[str, ...]:
+    """Job titles on the resume's dated lines, most recent (first) first."""
+    found: list[str] = []
+    raw = lines(resume)
+    for index, line in enumerate(raw):
+        if not _YEAR.search(line):
+            continue
+        candidates = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+|\s+at\s+", line)
+        if index and not any(level(c) for c in candidates):
+            candidates = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+", raw[index - 1])
+        for candidate in candidates:
+            if level(candidate) and len(text.words(candidate)) <= 6 and candidate not in found:
+                found.append(candidate)
+                break
+    return tuple(found)
+
+
+def level(title: str) -> int:
+    """How far up a ladder a title sits (0 when it names no job)."""
+    said = " ".join(text.words(title))
+    for phrase, rung in _KITCHEN.items():
+        if phrase in said:
+            return rung
+    words = said.split()
+    base = max((JOB_LEVELS.get(w, JOB_LEVELS.get(w.removesuffix("s"), 0)) for w in words), default=0)
+    if base and base < 4 and LIFTING_WORDS & set(words):
+        base += 1
+    if base == 4 and "senior" in words:
+        base += 1
+    if base and SCOPE_WORDS & set(words):
+        base += 2
+    return base
+
+
+def _is_heading(line: str) -> bool:
+    """ "Licences", "EDUCATION", "Certifications:": a short line of capitalised words, no dates."""
+    words = line.rstrip(":").split()
+    return (
+        bool(_HEADING.match(line))
+        and not _YEAR.search(line)
+        and 1 <= len(words) <= 3
+        and (line.endswith(":") or all(w[:1].isupper() or w in {"&", "and", "of"} for w in words))
+    )
+
+
+def credential_lines(resume: str | None) -> list[str]:
+    """Lines under a licences or certifications heading, and lines that name a credential."""
+    found, under_heading = [], False
+    for line in lines(resume):
+        if _is_heading(line):
+            under_heading = bool(_CREDENTIAL_HEADING.search(line))
+            continue
+        if under_heading or re.search(r"certif|licen[cs]|diploma|degree|charter", line, re.IGNORECASE):
+            found.append(line)
+    return found

@@ -1,0 +1,388 @@
+"""Checks that read a draft as a careful reader does (evals/RUBRIC.md), not word by word.
+
+The article's rules (``rules.py``) pass drafts no coach would let a candidate
+say: an aspiration that is the job already held, a goal that is last year's
+achievement, "I have earned my certification" for the plan's own next step.
+Each check here stands for one rubric line, uses the resume's structure
+(``resume_facts``), and is measured against the judged set with
+``aspire eval --judged evals/judged``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import english, lexicon, resume_facts, text
+from .models import CheckResult
+from .rulebase import Subject, _clip, _fail, _no_plan, _pass, _skip
+
+# A run of this many words shared with one resume line is that line again.
+RECYCLED_RUN_WORDS = 5
+# How the aspiration names what the candidate becomes: "Become a charge nurse who ...".
+_ASPIRATION_OPENING = re.compile(
+    r"^\s*(?:to\s+)?(?:become|be|get promoted to|step up to|move up to|grow into|work as|serve as)\s+"
+    r"(?:an?\s+|the\s+)?",
+    re.IGNORECASE,
+)
+_TITLE_END = re.compile(r"\s+(?:who|that|which|with|leading|responsible|where|by|in|at|for|of a|of the)\b|[,;]", re.I)
+
+
+def aspired_title(aspiration: str) -> str:
+    """The job the aspiration names: "Become a district manager who leads..." → "district manager"."""
+    rest, opened = _ASPIRATION_OPENING.subn("", aspiration, count=1)
+    if not opened:
+        # "Run a flagship store as a district leader" names its job after "as a"; a body of work names none.
+        parts = re.split(r"\s+as\s+(?:an?|the)\s+", aspiration, maxsplit=1, flags=re.IGNORECASE)
+        if len(parts) < 2:
+            return ""
+        rest = parts[1]
+    head = _TITLE_END.split(rest, maxsplit=1)[0].strip()
+    words = head.split()
+    # "Licensed Plumber handling residential installs": the title ends at its last job word.
+    last_job_word = max((i for i, w in enumerate(words[:7]) if resume_facts.level(w)), default=None)
+    return " ".join(words[: last_job_word + 1]) if last_job_word is not None else head
+
+
+def _held_titles(s: Subject) -> list[str]:
+    return [t for t in (s.role, *resume_facts.titles(s.resume)[:2]) if t]
+
+
+def aspiration_beyond_role(s: Subject) -> CheckResult:
+    """R1: a destination beyond the role applied for and the title held, not a past achievement."""
+    rule = "aspiration-beyond-role"
+    if s.plan is None:
+        return _no_plan(rule)
+    aspiration = s.plan.aspiration
+    wanted = aspired_title(aspiration)
+    problems = []
+    held = _held_titles(s)
+    for title in held:
+        if wanted and text.stems(wanted) and text.stems(wanted) <= text.stems(title):
+            problems.append(f'The aspiration "{_clip(aspiration)}" is "{title}" again, a job already in view.')
+            break
+    else:
+        top = max((resume_facts.level(t) for t in held), default=0)
+        rung = resume_facts.level(wanted)
+        if rung and top and rung < top:
+            problems.append(f'"{wanted}" is a step down from "{max(held, key=resume_facts.level)}".')
+    for line in resume_facts.achievement_lines(s.resume):
+        run = text.longest_shared_run(aspiration, line)
+        if len(run.split()) >= RECYCLED_RUN_WORDS:
+            problems.append(f'The aspiration retells the resume ("{_clip(run, 70)}"), something already done.')
+            break
+    if problems:
+        return _fail(
+            rule,
+            " ".join(problems),
+            "Aim beyond the role you are applying for: a step up from it, or a lasting body of work, "
+            'that grows from your resume (e.g. "Become a district manager who develops store leaders").',
+        )
+    return _pass(rule, f'"{_clip(aspiration)}" reaches beyond {" and ".join(held) or "the role"}.')
+
+
+_EARN = re.compile(r"^\s*(?:earn|obtain|pass|complete|get|gain|achieve|attain|renew)\b", re.IGNORECASE)
+_CREDENTIAL_NOUNS = text.stems(
+    "certification certificate certified license licence degree diploma credential qualification course exam"
+)
+
+
+def _held_credential(goal: str, resume: str | None) -> str | None:
+    """The resume line showing that a credential the goal plans to earn is already held."""
+    if not _EARN.search(goal):
+        return None
+    # All content words, "master" included: a master plumber licence is not the journeyman's.
+    named = text.stems(goal) - _CREDENTIAL_NOUNS - text.stems("earn obtain pass complete gain achieve attain renew")
+    named |= {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", goal)}
+    if not named:
+        return None
+    for line in resume_facts.credential_lines(resume):
+        held = text.stems(line) | {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", line)}
+        if named <= held:
+            return line
+    return None
+
+
+def goals_look_forward(s: Subject) -> CheckResult:
+    """R2: later goals are new steps: no resume achievement again, no credential already held."""
+    rule = "goals-look-forward"
+    if s.plan is None:
+        return _no_plan(rule)
+    if not s.resume:
+        return _skip(rule, "No resume given; nothing to tell new goals from past work.")
+    problems = []
+    achievements = resume_facts.achievement_lines(s.resume)
+    for goal in s.plan.goals[1:]:
+        if held := _held_credential(goal.goal, s.resume):
+            problems.append(f'"{_clip(goal.goal)}" plans a credential the resume already shows ("{_clip(held, 60)}").')
+            continue
+        for line in achievements:
+            run = text.longest_shared_run(goal.goal, line)
+            if len(run.split()) >= RECYCLED_RUN_WORDS or _restates(goal.goal, line):
+                problems.append(f'"{_clip(goal.goal)}" is already on the resume: "{_clip(line, 70)}".')
+                break
+    if problems:
+        return _fail(
+            rule,
+            " ".join(problems[:3]),
+            "Make every goal a new step: build on what the resume shows instead of repeating it, "
+            "and plan only credentials the candidate does not hold yet.",
+        )
+    return _pass(rule, "Every goal after getting hired is a step the resume does not already show.")
+
+
+def _restates(goal: str, line: str) -> bool:
+    """The same achievement, numbers and all: "Reduce shrink by 18%" for "Reduced shrink by 18%"."""
+    numbers = set(text.numbers(goal))
+    said = text.specific_stems(goal)
+    return bool(numbers) and numbers <= set(text.numbers(line)) and len(said) >= 2 and said <= text.stems(line)
+
+
+VENDORS = re.compile(
+    r"\b(salesforce|excel|microsoft|sap|oracle|workday|tableau|power ?bi|mixpanel|amplitude|hubspot|zendesk|"
+    r"jira|confluence|bloomberg|quickbooks|xero|shopify|autocad|adobe|google analytics|linkedin learning|"
+    r"coursera|udemy|aws|azure|servicenow|kronos|epic|cerner|slack|trello|asana|canva|mailchimp)\b",
+    re.IGNORECASE,
+)
+
+
+def support_is_the_company(s: Subject) -> CheckResult:
+    """R2: "how the company helps" is the target company's help, not a past employer, a vendor or a resume line."""
+    rule = "support-is-the-company"
+    if s.plan is None:
+        return _no_plan(rule)
+    employers = _employers(s)
+    problems = []
+    for goal in s.plan.goals[1:]:
+        support = goal.company_support.strip()
+        if not support:
+            continue
+        if named := [n for n in employers if re.search(rf"\b{re.escape(n)}\b", support)]:
+            problems.append(f'"{_clip(support, 70)}" names {named[0]}, a past employer, not {s.company}.')
+        elif (vendor := VENDORS.search(support)) and not _names_company(support, s.company):
+            problems.append(f'"{_clip(support, 70)}" is a product ({vendor.group(0)}), not how {s.company} helps.')
+        elif _pasted_from(support, s.resume):
+            problems.append(f'"{_clip(support, 70)}" is a line of the resume, not how {s.company} helps.')
+        elif borrowed := _borrowed(support, s):
+            problems.append(f'"{_clip(support, 70)}" comes from a worked example ("{borrowed}").')
+    if problems:
+        return _fail(
+            rule,
+            " ".join(problems[:3]),
+            f"For each goal, say what {s.company} itself offers: its training, mentors, teams, projects or "
+            "promotions; never a past employer, a product or a line of the resume.",
+        )
+    return _pass(rule, f"Every goal's support is {s.company}'s own.")
+
+
+def _employers(s: Subject) -> list[str]:
+    """Past employers on the resume (not the target company, not job words like "Teacher")."""
+    from .rules import employer_names
+
+    return [
+        name
+        for name in employer_names(s.resume, s.company)
+        if not resume_facts.level(name) and not text.mentions(name, s.company)
+    ]
+
+
+def _names_company(value: str, company: str) -> bool:
+    """Named in full, by its short name, or by its first word as capitalised ("Bluebird's analysts")."""
+    first = next((w for w in company.split() if w.lower() != "the"), "")
+    return text.mentions(value, company) or (
+        len(first) >= 3 and re.search(rf"\b{re.escape(first)}\b", value) is not None
+    )
+
+
+def _pasted_from(support: str, resume: str | None) -> bool:
+    said = text.words(support)
+    if len(said) < 6:
+        return False
+    return any(len(text.longest_shared_run(support, line).split()) >= 6 for line in resume_facts.lines(resume))
+
+
+def _borrowed(support: str, s: Subject) -> str:
+    """A run of a worked example's words that this candidate's inputs never use."""
+    candidate = text.stems(s.inputs)
+    for label, source in s.echo_sources:
+        if not label.startswith("worked example"):
+            continue
+        run = text.longest_shared_run(support, source, ignore=[s.inputs])
+        if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
+            return run
+    return ""
+
+
+# A sentence about the candidate's past or present: "I have led", "I earned", "I am certified".
+_CLAIM = re.compile(
+    r"\b(?:I(?:'ve|\u2019ve| have| had| was| am|'m|\u2019m)\b|I\s+(?:\w+ed|led|ran|won|built|taught|grew|"
+    r"made|got|did|held|hold|spent|brought|kept|drove|wrote|oversaw|began|became)\b|my (?:experience|background)\b)",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|would|'d|\u2019d|want|hope|hoping|plan|planning|aim|aiming|intend|going to|next|future|"
+    r"eventually|toward|towards|looking)\b",
+    re.IGNORECASE,
+)
+# Verbs that say a step is finished: the plan's goal told as done.
+_DONE = re.compile(
+    r"\b(?:earned|obtained|completed|passed|achieved|attained|gained|received|learned|learnt|mastered|became|"
+    r"been promoted|got promoted|was promoted|launched|led|hold|holding)\b",
+    re.IGNORECASE,
+)
+_WORKED_WITH = re.compile(
+    r"\b(?:work(?:ed|ing)|serv(?:ed|ing)|help(?:ed|ing)|support(?:ed|ing)|partner(?:ed|ing)|been|joined|led|"
+    r"managed|collaborat(?:ed|ing))\b",
+    re.IGNORECASE,
+)
+
+
+def _claims(s: Subject) -> list[str]:
+    """The answer's sentences about the candidate's past and present."""
+    return [c for c in text.sentences(s.answer) if _CLAIM.search(c) and not _FUTURE.search(c)]
+
+
+def _goal_told_as_done(claim: str, s: Subject, inputs_stems: frozenset[str]) -> str:
+    """A later goal the claim says is finished, with words the inputs never use."""
+    if s.plan is None or not _DONE.search(claim):
+        return ""
+    said = text.stems(claim)
+    for goal in s.later_goals:
+        wanted = text.specific_stems(goal) - text.stems("earn obtain pass complete gain achieve learn master")
+        shared = wanted & said
+        if len(shared) >= min(2, len(wanted)) and shared - inputs_stems:
+            return goal
+    return ""
+
+
+def claims_are_true(s: Subject) -> CheckResult:
+    """R4, tense-aware: what the draft says the candidate did or has comes from the inputs, never the plan."""
+    rule = "claims-are-true"
+    if not s.resume:
+        return _skip(rule, "No resume given; nothing to check the candidate's past against.")
+    inputs_stems = text.stems(s.inputs) | text.acronyms(s.inputs)
+    problems = []
+    for claim in _claims(s):
+        if (
+            text.mentions(claim, s.company)
+            and _WORKED_WITH.search(claim)
+            and not text.mentions(s.resume or "", s.company)
+        ):
+            problems.append(f'"{_clip(claim)}" says the candidate already worked with {s.company}.')
+            continue
+        if goal := _goal_told_as_done(claim, s, inputs_stems):
+            problems.append(f'"{_clip(claim)}" tells the plan\'s goal "{_clip(goal, 60)}" as done.')
+            continue
+        if match := lexicon.CREDENTIAL_CLAIM.search(claim):
+            named = text.specific_stems(match.group(1)) - _CREDENTIAL_NOUNS
+            if named - inputs_stems:
+                problems.append(f'"{_clip(claim)}" claims a credential the resume does not show.')
+    if problems:
+        return _fail(
+            rule,
+            " ".join(problems[:3]),
+            "Say only what the resume shows about the past; the plan's goals are still to come "
+            f'("I want to earn…", not "I have earned…"), and no past work with {s.company} unless the resume has it.',
+        )
+    return _pass(rule, "What the draft says the candidate did or holds is in the inputs.")
+
+
+_HEADINGS = frozenset(
+    "education experience skills summary profile objective certifications licences licenses references "
+    "employment work history projects awards".split()
+)
+
+
+def self_assessment_is_real(s: Subject) -> CheckResult:
+    """R5: strengths and growth areas are skills or qualities; growth areas are not already on the resume."""
+    rule = "self-assessment-is-real"
+    if not s.strengths and not s.growth_areas:
+        return _skip(rule, "No self-assessment given.")
+    employers = _employers(s)
+    titles = _held_titles(s)
+    problems = []
+    for kind, item in [("strength", i) for i in s.strengths] + [("growth area", i) for i in s.growth_areas]:
+        said = text.normalise(item)
+        if resume_facts._YEAR.search(item):
+            problems.append(f'The {kind} "{_clip(item, 60)}" is a date, not a skill.')
+        elif named := [n for n in employers if re.search(rf"\b{re.escape(n)}\b", item)]:
+            problems.append(f'The {kind} "{_clip(item, 60)}" names {named[0]}, an employer.')
+        elif said in _HEADINGS:
+            problems.append(f'The {kind} "{item}" is a resume heading.')
+        elif _is_a_job(item, titles):
+            problems.append(f'The {kind} "{_clip(item, 60)}" is a job title, not a skill or quality.')
+    for item in s.growth_areas:
+        if line := _already_shown(item, s):
+            problems.append(f'The growth area "{_clip(item, 60)}" is already on the resume ("{_clip(line, 60)}").')
+    if problems:
+        return _fail(
+            rule,
+            " ".join(problems[:3]),
+            'List skills and qualities ("coaching new staff", "budgeting"), not employers, titles, places or '
+            "dates; a growth area is something the resume does not show yet.",
+        )
+    return _pass(rule, "Strengths and growth areas are skills or qualities; the growth areas are new.")
+
+
+def _is_a_job(item: str, titles: list[str]) -> bool:
+    words = text.words(item)
+    if text.stems(item) & _CREDENTIAL_NOUNS:
+        return False  # "A master electrician licence" is a credential to earn
+    if words[:1] in (["a"], ["an"]) and resume_facts.level(item):
+        return True  # "A sales manager with a strong background in..."
+    return any(text.stems(item) and text.stems(item) == text.stems(t) for t in titles)
+
+
+def _already_shown(item: str, s: Subject) -> str:
+    wanted = text.specific_stems(item)
+    if len(wanted) < 2:
+        return ""
+    for line in [*resume_facts.achievement_lines(s.resume), ", ".join(s.skills)]:
+        if wanted <= text.stems(line):
+            return line
+    return ""
+
+
+# A phrase of five words said twice; a list of four or more short items in one sentence.
+REPEATED_RUN_WORDS = 5
+SKILL_LIST_ITEMS = 4
+_DEBRIS = re.compile(r"[{}\[\]<>]|\"\s*:|^\s*(?:here is|here's)\b|\banswer:|\bdraft:", re.IGNORECASE)
+
+
+def answer_is_fluent(s: Subject) -> CheckResult:
+    """R3: speech a person could say: no phrase said twice, no skill list, no debris, no past employer's future."""
+    rule = "answer-is-fluent"
+    problems, fixes = [], []
+    if run := _repeated_run(s.answer):
+        problems.append(f'The answer says "{run}" twice.')
+        fixes.append("Say each thing once.")
+    for sentence in text.sentences(s.answer):
+        items = [i for i in re.split(r",\s*|\s+and\s+", sentence) if i.strip()]
+        # Short noun phrases, not actions: "help hire and mentor engineers" is a plan, not a list.
+        nouns = [i for i in items if len(text.words(i)) <= 3 and not english.opens_with_action(text.words(i))]
+        if len(nouns) >= SKILL_LIST_ITEMS and sentence.count(",") >= SKILL_LIST_ITEMS - 1:
+            problems.append(f'"{_clip(sentence)}" lists skills instead of saying something about them.')
+            fixes.append("Pick one or two skills and say what you did with them.")
+            break
+    if match := _DEBRIS.search(s.answer):
+        problems.append(f'The answer holds debris or commentary ("{_clip(match.group(0), 20)}").')
+        fixes.append("Write only what the candidate would say aloud.")
+    for name in _employers(s):
+        for sentence in text.sentences(s.answer):
+            if re.search(rf"\b{re.escape(name)}\b", sentence) and _FUTURE.search(sentence):
+                problems.append(f'"{_clip(sentence)}" talks about the future with {name}, a past employer.')
+                fixes.append(f"Talk about your future with {s.company}.")
+                break
+    if problems:
+        return _fail(rule, " ".join(problems[:3]), " ".join(dict.fromkeys(fixes)))
+    return _pass(rule, "The answer reads as speech: no repeats, lists or debris.")
+
+
+def _repeated_run(answer: str) -> str:
+    tokens = text.words(answer)
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(tokens) - REPEATED_RUN_WORDS + 1):
+        gram = tuple(tokens[i : i + REPEATED_RUN_WORDS])
+        if gram in seen and i - seen[gram] >= REPEATED_RUN_WORDS:
+            return " ".join(gram)
+        seen.setdefault(gram, i)
+    return ""
