@@ -201,12 +201,16 @@ def _pasted_from(support: str, resume: str | None) -> bool:
 
 
 def _borrowed(support: str, s: Subject) -> str:
-    """A run of a worked example's words that this candidate's inputs never use."""
+    """A run of a worked example's support lines ("Field hours on larger jobs") that this
+    candidate's inputs never use: a rung borrowed from another profession."""
+    from .prompts import prompt_examples
+
     candidate = text.stems(s.inputs)
-    for label, source in s.echo_sources:
-        if not label.startswith("worked example"):
+    for example in prompt_examples():
+        if example.profile.resume == s.resume:
             continue
-        run = text.longest_shared_run(support, source, ignore=[s.inputs])
+        lines = " | ".join(g.company_support for g in example.output.plan.goals)
+        run = text.longest_shared_run(support, lines, ignore=[s.inputs])
         if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
             return run
     return ""

@@ -1,0 +1,210 @@
+"""Meta-tests for the checks that read a draft as the reader does: each fails the defect
+it names (examples from evals/RUBRIC.md) and passes the good draft beside it."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from aspire import CandidateProfile, resume_facts
+from aspire.models import GeneratedContent, complete_content
+from aspire.rulebase import Subject
+from aspire.rules_meaning import (
+    answer_is_fluent,
+    aspiration_beyond_role,
+    aspired_title,
+    claims_are_true,
+    goals_look_forward,
+    self_assessment_is_real,
+    support_is_the_company,
+)
+
+from .conftest import good_reply_data
+
+RESUME = """Assistant Store Manager, Best Buy, 2015-present
+- Recruited and trained new employees.
+- Led the store in the region for highest sales three years running.
+- Reduced shrink by 18% in one year.
+
+Store Associate, Macy's, 2012-2015
+- Helped customers and ran the fitting rooms.
+
+Certifications
+Certified Retail Manager (NRF)
+"""
+PROFILE = CandidateProfile(resume=RESUME, company="Target", role="Store Manager", skills="retail operations, hiring")
+
+
+def subject(**changes: Any) -> Subject:
+    """The good draft of conftest, with ``plan__aspiration=...`` style changes."""
+    data = copy.deepcopy(good_reply_data("Target"))
+    for dotted, value in changes.items():
+        node = data
+        *parents, leaf = dotted.split("__")
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[leaf] = value
+    return Subject.from_draft(complete_content(GeneratedContent.model_validate(data), PROFILE), PROFILE)
+
+
+GOOD = subject()
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        aspiration_beyond_role,
+        goals_look_forward,
+        support_is_the_company,
+        claims_are_true,
+        self_assessment_is_real,
+        answer_is_fluent,
+    ],
+)
+def test_the_good_draft_passes(check):
+    result = check(GOOD)
+    assert result.verdict == "pass", result.evidence
+
+
+# --- aspiration-beyond-role
+
+
+@pytest.mark.parametrize(
+    ("aspiration", "says"),
+    [
+        ("Become a store manager who runs a great store", "a job already in view"),
+        ("Become an assistant store manager who trains staff", "a job already in view"),
+        ("Become a sales associate who serves customers", "a step down"),
+        ("Become a leader who led the store in the region for highest sales", "something already done"),
+    ],
+)
+def test_an_aspiration_that_is_no_step_beyond_fails(aspiration, says):
+    result = aspiration_beyond_role(subject(plan__aspiration=aspiration))
+    assert result.verdict == "fail" and says in result.evidence and result.suggestion
+
+
+@pytest.mark.parametrize(
+    "aspiration",
+    [
+        "Become a district manager who develops store leaders",
+        "Run a flagship store as a district leader",
+        "Build the training programmes every new store team starts with",
+    ],
+)
+def test_a_step_up_or_a_body_of_work_passes(aspiration):
+    assert aspiration_beyond_role(subject(plan__aspiration=aspiration)).verdict == "pass"
+
+
+def test_the_title_an_aspiration_names():
+    assert aspired_title("Become a regional training manager who builds programmes") == "regional training manager"
+    assert aspired_title("Work as a Licensed Plumber handling residential installs") == "Licensed Plumber"
+    assert aspired_title("Build a body of work in store design") == ""
+    assert resume_facts.level("district manager") > resume_facts.level("store manager")
+    assert resume_facts.level("sous chef") > resume_facts.level("line cook")
+
+
+# --- goals-look-forward
+
+
+def test_a_resume_achievement_recycled_as_a_goal_fails():
+    result = goals_look_forward(subject(plan__goals__1__goal="Reduce shrink by 18%"))
+    assert result.verdict == "fail" and "already on the resume" in result.evidence
+
+
+def test_a_credential_already_held_fails_and_a_higher_one_passes():
+    held = goals_look_forward(subject(plan__goals__1__goal="Earn the Certified Retail Manager credential"))
+    assert held.verdict == "fail" and "already shows" in held.evidence
+    assert goals_look_forward(subject(plan__goals__1__goal="Earn a master retail planner certificate")).passed
+
+
+# --- support-is-the-company
+
+
+@pytest.mark.parametrize(
+    ("support", "says"),
+    [
+        ("Training at Macy's", "a past employer"),
+        ("Salesforce dashboards", "a product"),
+        ("Led the store in the region for highest sales three years running", "a line of the resume"),
+        ("Field hours on larger jobs", "worked example"),
+    ],
+)
+def test_support_that_is_not_the_target_company_fails(support, says):
+    result = support_is_the_company(subject(plan__goals__1__company_support=support))
+    assert result.verdict == "fail" and says in result.evidence
+
+
+def test_support_naming_a_product_the_company_itself_offers_passes():
+    assert support_is_the_company(subject(plan__goals__1__company_support="Target's own Salesforce training")).passed
+
+
+# --- claims-are-true
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says"),
+    [
+        ("I have worked with Target's sales team on holiday events.", "already worked with Target"),
+        ("I have earned a district leadership certificate already.", "as done"),
+        ("I have earned a forklift operator licence.", "credential the resume does not show"),
+    ],
+)
+def test_claims_the_inputs_do_not_support_fail(sentence, says):
+    answer = good_reply_data("Target")["answer"] + " " + sentence
+    draft = subject(answer=answer, plan__goals__2__goal="Earn a district leadership certificate")
+    result = claims_are_true(draft)
+    assert result.verdict == "fail" and says in result.evidence
+
+
+def test_the_future_told_as_future_passes():
+    answer = good_reply_data("Target")["answer"] + " I want to earn a district leadership certificate next."
+    assert claims_are_true(subject(answer=answer, plan__goals__2__goal="Earn a district leadership certificate")).passed
+
+
+# --- self-assessment-is-real
+
+
+@pytest.mark.parametrize(
+    ("where", "item", "says"),
+    [
+        ("growth_areas", "Best Buy Co., Inc - Los Angeles, California", "an employer"),
+        ("strengths", "2015-present", "a date"),
+        ("strengths", "Education", "heading"),
+        ("growth_areas", "A sales manager with a strong background in operations", "a job title"),
+        ("growth_areas", "Recruiting and training new employees", "already on the resume"),
+    ],
+)
+def test_a_self_assessment_that_is_no_skill_fails(where, item, says):
+    result = self_assessment_is_real(subject(**{f"self_assessment__{where}": [item]}))
+    assert result.verdict == "fail" and says in result.evidence
+
+
+def test_a_credential_to_earn_is_a_fair_growth_area():
+    assert self_assessment_is_real(subject(self_assessment__growth_areas=["A master retail planner licence"])).passed
+
+
+# --- answer-is-fluent
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ("I want to lead a team at Target. " * 2 + "I want to grow there.", "twice"),
+        (
+            "I bring SQL, Excel pivot tables, Tableau, dashboards, scheduling, teamwork and communication to Target.",
+            "lists skills",
+        ),
+        ('Here is my answer: I want to grow with Target and lead a district."}}', "debris"),
+        ("Long term, I want to help Best Buy grow its weekend trade.", "a past employer"),
+    ],
+)
+def test_an_answer_no_one_would_say_fails(answer, says):
+    result = answer_is_fluent(subject(answer=answer))
+    assert result.verdict == "fail" and says in result.evidence
+
+
+def test_a_plan_said_in_one_sentence_is_not_a_skill_list():
+    answer = "After that I'd like to lead a feature team, help hire and mentor engineers, and run design reviews."
+    assert answer_is_fluent(subject(answer=answer)).passed
