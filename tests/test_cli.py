@@ -247,8 +247,8 @@ def test_check_json_lists_every_rule(capsys, article_files):
     code, out, _ = run(capsys, "check", "--answer", str(answer), "--company", "XYZ Company", "--json")
     verdicts = {item["rule"]: item["verdict"] for item in json.loads(out)}
     assert list(verdicts) == list(RULES) and verdicts["hire-first"] == "skip" and verdicts["answer-form"] == "pass"
-    # Without the plan, the article's answer alone never says how XYZ Company aids the candidate.
-    assert verdicts["company-aids"] == "fail" and code == 1
+    # The article's own good response, checked alone, passes: a reader accepts it (evals/judged).
+    assert verdicts["company-aids"] == "pass" and code == 0, verdicts
 
 
 def test_check_bad_plan_is_a_clean_error(capsys, tmp_path, article_files):

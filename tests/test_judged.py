@@ -197,3 +197,11 @@ def test_an_abbreviation_of_words_in_the_resume_is_known():
     from aspire import text
 
     assert "hr" in text.acronyms("Human Resources Specialist, Greenway Foods, 2019-present")
+
+
+def test_every_tag_names_rules_that_exist():
+    from aspire.evaluation.judged import TAG_RULES
+    from aspire.rules import RULES
+
+    assert set(TAG_RULES) == set(DEFECT_TAGS)
+    assert {rule for rules in TAG_RULES.values() for rule in rules} <= set(RULES)

@@ -248,7 +248,9 @@ def test_company_aids_needs_support_and_a_named_company(profile, make_reply, goo
 def test_company_aids_without_a_plan_reads_the_answer(profile, good_reply):
     subject = _subject(profile, good_reply, plan=None)
     assert _verdict("company-aids", subject).verdict == "pass"
-    bare = "I want to lead a store at Target. " * 10
+    # A sentence that looks ahead at Target counts (the article's own answer has nothing more);
+    # an answer that only recites the past and names the company in passing does not.
+    bare = "I have run busy stores for years and I know retail well. " * 5 + "Target is a big company."
     assert _verdict("company-aids", dataclasses.replace(subject, answer=bare)).verdict == "fail"
 
 

@@ -273,18 +273,22 @@ def company_aids(s: Subject) -> CheckResult:
         if not aided:
             problems.append(f"No goal after getting hired says how {s.company} helps.")
             fixes.append(f"For each goal, say how {s.company} aids it (training, mentors, projects, promotions).")
-        evidence = f"{len(aided)} goals say how {s.company} helps; the answer names it."
-    else:
-        aid = [
-            sentence
-            for sentence in text.sentences(s.answer)
-            if (text.mentions(sentence, s.company) or re.search(r"\b(your|the) (company|team)\b", sentence, re.I))
-            and lexicon.AID_WORDS.search(sentence)
-        ]
-        if not aid:
-            problems.append(f"The answer does not say how {s.company} would aid your growth.")
-            fixes.append(f"Add a sentence on what {s.company} offers you: training, mentors, projects, a path up.")
-        evidence = f'The answer says how {s.company} helps: "{_clip(aid[0])}".' if aid else ""
+    # The plan's support lines are notes; the answer is what the interviewer hears.
+    # "I'd learn from your senior analysts", "learning your unit's protocols with a preceptor",
+    # or the article's own "I would like to ... with XYZ Company": growth the company is part of.
+    aid = [
+        sentence
+        for sentence in text.sentences(s.answer)
+        if (
+            (text.mentions(sentence, s.company) or re.search(r"\b(your|there|here)\b", sentence, re.I))
+            and (lexicon.AID_WORDS.search(sentence) or re.search(r"\b(learn\w*|precept\w*)\b", sentence, re.I))
+        )
+        or (text.mentions(sentence, s.company) and lexicon.FORWARD.search(sentence))
+    ]
+    if names_company and not aid:
+        problems.append(f"The answer does not say how {s.company} would aid your growth.")
+        fixes.append(f"Add a sentence on what {s.company} offers you: training, mentors, projects, a path up.")
+    evidence = f'The answer says how {s.company} helps: "{_clip(aid[0])}".' if aid else ""
     if problems:
         return _fail(rule, " ".join(problems), " ".join(fixes))
     return _pass(rule, evidence)
