@@ -208,3 +208,18 @@ def test_an_answer_no_one_would_say_fails(answer, says):
 def test_a_plan_said_in_one_sentence_is_not_a_skill_list():
     answer = "After that I'd like to lead a feature team, help hire and mentor engineers, and run design reviews."
     assert answer_is_fluent(subject(answer=answer)).passed
+
+
+def test_a_rung_of_another_profession_and_the_job_hired_into_are_no_later_steps():
+    crew = goals_look_forward(subject(plan__goals__2__goal="Lead the wiring on a residential solar install"))
+    assert crew.verdict == "fail" and "another profession" in crew.evidence
+    hired = goals_look_forward(subject(plan__goals__2__goal="Get promoted to Store Manager"))
+    assert hired.verdict == "fail" and "hired into" in hired.evidence
+
+
+def test_the_field_itself_is_no_growth_area():
+    plumber = CandidateProfile(resume="Journeyman Plumber, Delgado Plumbing, 2019-present", company="ClearFlow")
+    content = complete_content(GeneratedContent.model_validate(good_reply_data("ClearFlow")), plumber)
+    content.self_assessment.growth_areas = ["Plumbing"]
+    result = self_assessment_is_real(Subject.from_draft(content, plumber))
+    assert result.verdict == "fail" and "already on the resume" in result.evidence

@@ -99,6 +99,8 @@ def level(title: str) -> int:
         base += 1
     if base and SCOPE_WORDS & set(words):
         base += 2
+    if base >= 2 and "junior" in words:
+        base -= 1
     return base
 
 

@@ -11,6 +11,7 @@ Each check here stands for one rubric line, uses the resume's structure
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import english, lexicon, resume_facts, text
 from .models import CheckResult
@@ -111,9 +112,19 @@ def goals_look_forward(s: Subject) -> CheckResult:
         return _skip(rule, "No resume given; nothing to tell new goals from past work.")
     problems = []
     achievements = resume_facts.achievement_lines(s.resume)
+    hired_as = [t for t in (s.role,) if t]
     for goal in s.plan.goals[1:]:
         if held := _held_credential(goal.goal, s.resume):
             problems.append(f'"{_clip(goal.goal)}" plans a credential the resume already shows ("{_clip(held, 60)}").')
+            continue
+        if borrowed := _borrowed_goal(goal.goal, s):
+            problems.append(f'"{_clip(goal.goal)}" is a rung of another profession ("{borrowed}").')
+            continue
+        title = aspired_title(goal.goal)
+        if title and any(
+            text.stems(title) <= text.stems(h) and resume_facts.level(title) <= resume_facts.level(h) for h in hired_as
+        ):
+            problems.append(f'"{_clip(goal.goal)}" is the job the candidate is hired into, not a later step.')
             continue
         for line in achievements:
             run = text.longest_shared_run(goal.goal, line)
@@ -128,6 +139,33 @@ def goals_look_forward(s: Subject) -> CheckResult:
             "and plan only credentials the candidate does not hold yet.",
         )
     return _pass(rule, "Every goal after getting hired is a step the resume does not already show.")
+
+
+def _other_professions(s: Subject) -> list[Any]:
+    """The worked examples of professions other than the candidate's (a nurse's rungs suit a nurse)."""
+    from .prompts import prompt_examples
+
+    def field(role: str | None, resume: str | None) -> frozenset[str]:
+        return text.specific_stems(" ".join([role or "", *resume_facts.titles(resume)]))
+
+    own = field(s.role, s.resume)
+    return [
+        e
+        for e in prompt_examples()
+        if e.profile.resume != s.resume and not field(e.profile.role, e.profile.resume) & own
+    ]
+
+
+def _borrowed_goal(goal: str, s: Subject) -> str:
+    """A run of a worked example's goals with a word this candidate's field never uses ("become a crew lead")."""
+    candidate = text.stems(s.inputs)
+    said = goal.replace("-", " ")
+    for example in _other_professions(s):
+        rungs = " | ".join(g.goal for g in example.output.plan.goals[1:])
+        run = text.longest_shared_run(said, rungs, ignore=[s.inputs])
+        if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
+            return run
+    return ""
 
 
 def _restates(goal: str, line: str) -> bool:
@@ -203,14 +241,10 @@ def _pasted_from(support: str, resume: str | None) -> bool:
 def _borrowed(support: str, s: Subject) -> str:
     """A run of a worked example's support lines ("Field hours on larger jobs") that this
     candidate's inputs never use: a rung borrowed from another profession."""
-    from .prompts import prompt_examples
-
     candidate = text.stems(s.inputs)
-    for example in prompt_examples():
-        if example.profile.resume == s.resume:
-            continue
+    for example in _other_professions(s):
         lines = " | ".join(g.company_support for g in example.output.plan.goals)
-        run = text.longest_shared_run(support, lines, ignore=[s.inputs])
+        run = text.longest_shared_run(support.replace("-", " "), lines, ignore=[s.inputs])
         if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
             return run
     return ""
@@ -366,9 +400,19 @@ def _is_a_job(item: str, titles: list[str]) -> bool:
 
 
 def _already_shown(item: str, s: Subject) -> str:
+    """The resume line (or skills, or title) that shows a growth area is already there."""
     wanted = text.specific_stems(item)
-    if len(wanted) < 2:
+    if not wanted:
         return ""
+    if len(wanted) == 1:
+        if len(text.words(item)) > 2:
+            return ""  # "Developing other store managers" names more than its one specific word
+        # "Plumbing" for a journeyman plumber: the field itself is no growth area.
+        for line in [*resume_facts.titles(s.resume), ", ".join(s.skills)]:
+            if wanted <= text.stems(line):
+                return line
+        return ""
+    # What the candidate did and knows, not a job's heading line ("Teacher, Lincoln Middle School").
     for line in [*resume_facts.achievement_lines(s.resume), ", ".join(s.skills)]:
         if wanted <= text.stems(line):
             return line
