@@ -205,3 +205,28 @@ def test_every_tag_names_rules_that_exist():
 
     assert set(TAG_RULES) == set(DEFECT_TAGS)
     assert {rule for rules in TAG_RULES.values() for rule in rules} <= set(RULES)
+
+
+# --- the targets on the project's own judged set (evals/judged): a rule change that drops them fails CI
+
+# Tags whose recall is still short of the target, with the recall measured when this was
+# written: it may rise (raise the floor, or drop the tag from here once it reaches 80%), never fall.
+KNOWN_GAPS = {"answer-no-company-help": 5 / 14, "claim-not-in-inputs": 8 / 13, "growth-area-already-shown": 16 / 23}
+
+
+def test_the_rules_agree_with_the_reader_on_the_judged_set():
+    from aspire.evaluation.judged import ACCEPTED_PASS_TARGET, REJECTED_CAUGHT_TARGET, TAG_RECALL_TARGET
+
+    from .conftest import REPO
+
+    judged, errors = load_judged([REPO / "evals" / "judged"])
+    assert not errors and len(judged) >= 80
+    assert sum(j.judgement.verdict == "accept" for j in judged) >= len(judged) / 3
+    agreement = compare(judged)
+    assert agreement.rejected_caught >= REJECTED_CAUGHT_TARGET
+    assert agreement.accepted_pass >= ACCEPTED_PASS_TARGET
+    for recall in agreement.tag_recalls():
+        if recall.tag in KNOWN_GAPS:
+            assert recall.recall >= KNOWN_GAPS[recall.tag] - 1e-9, recall
+        elif recall.held:
+            assert recall.recall >= TAG_RECALL_TARGET, recall

@@ -156,6 +156,10 @@ def _other_professions(s: Subject) -> list[Any]:
     ]
 
 
+def _stemmed(value: str) -> str:
+    return " ".join(text.stem(word) for word in text.words(value.replace("-", " ")))
+
+
 def _borrowed_goal(goal: str, s: Subject) -> str:
     """A run of a worked example's goals with a word this candidate's field never uses ("become a crew lead")."""
     candidate = text.stems(s.inputs)
@@ -244,7 +248,8 @@ def _borrowed(support: str, s: Subject) -> str:
     candidate = text.stems(s.inputs)
     for example in _other_professions(s):
         lines = " | ".join(g.company_support for g in example.output.plan.goals)
-        run = text.longest_shared_run(support.replace("-", " "), lines, ignore=[s.inputs])
+        # Compared word stem by word stem: "Field hour on Target's larger jobs" is the example's line.
+        run = text.longest_shared_run(_stemmed(support), _stemmed(lines), ignore=[_stemmed(s.inputs)])
         if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
             return run
     return ""
