@@ -38,19 +38,22 @@ def _restore_environment() -> Iterator[None]:
     os.environ.update(saved)
 
 
+STORE_PROFILE = CandidateProfile(
+    resume=(
+        "Assistant Store Manager, Best Buy, 2015-present\n"
+        "- Recruited and trained new employees.\n"
+        "- Coordinated sales promotions and managed inventory.\n"
+        "Bachelor of Business Administration"
+    ),
+    company="Target",
+    role="Store Manager",
+    skills="retail operations, team leadership, inventory",
+)
+
+
 @pytest.fixture
 def profile() -> CandidateProfile:
-    return CandidateProfile(
-        resume=(
-            "Assistant Store Manager, Best Buy, 2015-present\n"
-            "- Recruited and trained new employees.\n"
-            "- Coordinated sales promotions and managed inventory.\n"
-            "Bachelor of Business Administration"
-        ),
-        company="Target",
-        role="Store Manager",
-        skills="retail operations, team leadership, inventory",
-    )
+    return STORE_PROFILE.model_copy(deep=True)
 
 
 def good_reply_data(company: str = "Target") -> dict[str, Any]:

@@ -8,23 +8,12 @@ from typing import Any
 
 import pytest
 
-from aspire import CandidateProfile
 from aspire.evaluation.judged import DEFECT_TAGS, compare, load_judged
 from aspire.models import GeneratedContent, complete_content
 
-from .conftest import good_reply_data, run_cli
+from .conftest import STORE_PROFILE, good_reply_data, run_cli
 
-PROFILE = CandidateProfile(
-    resume=(
-        "Assistant Store Manager, Best Buy, 2015-present\n"
-        "- Recruited and trained new employees.\n"
-        "- Coordinated sales promotions and managed inventory.\n"
-        "Bachelor of Business Administration"
-    ),
-    company="Target",
-    role="Store Manager",
-    skills="retail operations, team leadership, inventory",
-)
+PROFILE = STORE_PROFILE
 
 
 def draft(**changes: Any) -> dict[str, Any]:
