@@ -223,3 +223,13 @@ def test_the_field_itself_is_no_growth_area():
     content.self_assessment.growth_areas = ["Plumbing"]
     result = self_assessment_is_real(Subject.from_draft(content, plumber))
     assert result.verdict == "fail" and "already on the resume" in result.evidence
+
+
+def test_finishing_a_credential_in_progress_looks_forward():
+    student = CandidateProfile(
+        resume="Receptionist, Harbor Property, 2022-present\n\nEducation\nCertificate II in Business (in progress)",
+        company="Keystone Realty",
+    )
+    content = complete_content(GeneratedContent.model_validate(good_reply_data("Keystone Realty")), student)
+    content.plan.goals[2].goal = "Complete the Certificate II in Business"
+    assert goals_look_forward(Subject.from_draft(content, student)).passed

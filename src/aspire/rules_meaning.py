@@ -87,6 +87,9 @@ _CREDENTIAL_NOUNS = text.stems(
 )
 
 
+_NOT_YET_HELD = re.compile(r"\b(in progress|expected|pursuing|ongoing|underway|candidate|studying|enrolled)\b", re.I)
+
+
 def _held_credential(goal: str, resume: str | None) -> str | None:
     """The resume line showing that a credential the goal plans to earn is already held."""
     if not _EARN.search(goal):
@@ -97,6 +100,8 @@ def _held_credential(goal: str, resume: str | None) -> str | None:
     if not named:
         return None
     for line in resume_facts.credential_lines(resume):
+        if _NOT_YET_HELD.search(line):
+            continue  # "Certificate II in Business (in progress)": finishing it is a step forward
         held = text.stems(line) | {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", line)}
         if named <= held:
             return line
