@@ -233,10 +233,14 @@ def test_astream_on_the_embedded_model_streams_the_answer():
     assert isinstance(draft, Draft)
     texts = [e for e in events if isinstance(e, str)]
     assert len(texts) > 10  # token by token, not one block at the end
-    # The text streamed after the last Retry (if any) is the draft's answer as written.
-    retries = [i for i, e in enumerate(events) if isinstance(e, aspire.Retry)]
-    last_attempt = [e for e in events[(retries[-1] + 1 if retries else 0) :] if isinstance(e, str)]
-    assert "".join(last_attempt).split()[:5] == draft.answer.split()[:5]
+    # The draft is the best attempt, not always the last: its answer is the text one attempt streamed.
+    attempts: list[list[str]] = [[]]
+    for event in events[:-1]:
+        if isinstance(event, aspire.Retry):
+            attempts.append([])
+        elif isinstance(event, str):
+            attempts[-1].append(event)
+    assert any("".join(a).split()[:5] == draft.answer.split()[:5] for a in attempts)
 
 
 def test_closing_a_stream_early_frees_the_model_for_the_next_call():
