@@ -196,8 +196,7 @@ def career_relevant(s: Subject) -> CheckResult:
     else:
         judged, what = s.plan.aspiration, "aspiration"
         # "HR manager": an abbreviation is as specific as the words it stands for.
-        abbreviations = {a.lower() for a in re.findall(r"\b[A-Z]{2,5}\b", judged)}
-        specific = (text.specific_stems(judged) | abbreviations) - text.stems(s.company)
+        specific = (text.specific_stems(judged) | text.abbreviations(judged, longest=5)) - text.stems(s.company)
         shared = sorted(specific & known)
         if shared:
             return _pass(rule, f"The aspiration builds on words from the inputs: {', '.join(shared)}.")

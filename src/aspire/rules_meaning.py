@@ -11,6 +11,7 @@ Each check here stands for one rubric line, uses the resume's structure
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from . import english, lexicon, resume_facts, text
@@ -96,13 +97,13 @@ def _held_credential(goal: str, resume: str | None) -> str | None:
         return None
     # All content words, "master" included: a master plumber licence is not the journeyman's.
     named = text.stems(goal) - _CREDENTIAL_NOUNS - text.stems("earn obtain pass complete gain achieve attain renew")
-    named |= {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", goal)}
+    named |= text.abbreviations(goal)
     if not named:
         return None
     for line in resume_facts.credential_lines(resume):
         if _NOT_YET_HELD.search(line):
             continue  # "Certificate II in Business (in progress)": finishing it is a step forward
-        held = text.stems(line) | {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", line)}
+        held = text.stems(line) | text.abbreviations(line)
         if named <= held:
             return line
     return None
@@ -167,11 +168,20 @@ def _stemmed(value: str) -> str:
 
 def _borrowed_goal(goal: str, s: Subject) -> str:
     """A run of a worked example's goals with a word this candidate's field never uses ("become a crew lead")."""
+    return _borrowed_run(
+        goal.replace("-", " "),
+        s,
+        lambda example: " | ".join(g.goal for g in example.output.plan.goals[1:]),
+        lambda value: value,
+    )
+
+
+def _borrowed_run(value: str, s: Subject, lines_of: Callable[[Any], str], normalise: Callable[[str], str]) -> str:
+    """The longest run ``value`` shares with another profession's worked example (its ``lines_of``):
+    three words or more, holding a specific word this candidate's inputs never use."""
     candidate = text.stems(s.inputs)
-    said = goal.replace("-", " ")
     for example in _other_professions(s):
-        rungs = " | ".join(g.goal for g in example.output.plan.goals[1:])
-        run = text.longest_shared_run(said, rungs, ignore=[s.inputs])
+        run = text.longest_shared_run(normalise(value), normalise(lines_of(example)), ignore=[normalise(s.inputs)])
         if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
             return run
     return ""
@@ -203,8 +213,8 @@ def support_is_the_company(s: Subject) -> CheckResult:
         support = goal.company_support.strip()
         if not support:
             continue
-        if named := [n for n in employers if re.search(rf"\b{re.escape(n)}\b", support)]:
-            problems.append(f'"{_clip(support, 70)}" names {named[0]}, a past employer, not {s.company}.')
+        if named := _first_named(support, employers):
+            problems.append(f'"{_clip(support, 70)}" names {named}, a past employer, not {s.company}.')
         elif (vendor := VENDORS.search(support)) and not _names_company(support, s.company):
             problems.append(f'"{_clip(support, 70)}" is a product ({vendor.group(0)}), not how {s.company} helps.')
         elif _pasted_from(support, s.resume):
@@ -232,6 +242,11 @@ def _employers(s: Subject) -> list[str]:
     ]
 
 
+def _first_named(value: str, names: list[str]) -> str:
+    """The first of ``names`` that ``value`` says as a whole word, or ""."""
+    return next((name for name in names if re.search(rf"\b{re.escape(name)}\b", value)), "")
+
+
 def _names_company(value: str, company: str) -> bool:
     """Named in full, by its short name, or by its first word as capitalised ("Bluebird's analysts")."""
     first = next((w for w in company.split() if w.lower() != "the"), "")
@@ -250,14 +265,10 @@ def _pasted_from(support: str, resume: str | None) -> bool:
 def _borrowed(support: str, s: Subject) -> str:
     """A run of a worked example's support lines ("Field hours on larger jobs") that this
     candidate's inputs never use: a rung borrowed from another profession."""
-    candidate = text.stems(s.inputs)
-    for example in _other_professions(s):
-        lines = " | ".join(g.company_support for g in example.output.plan.goals)
-        # Compared word stem by word stem: "Field hour on Target's larger jobs" is the example's line.
-        run = text.longest_shared_run(_stemmed(support), _stemmed(lines), ignore=[_stemmed(s.inputs)])
-        if len(run.split()) >= 3 and text.specific_stems(run) - candidate:
-            return run
-    return ""
+    # Compared word stem by word stem: "Field hour on Target's larger jobs" is the example's line.
+    return _borrowed_run(
+        support, s, lambda example: " | ".join(g.company_support for g in example.output.plan.goals), _stemmed
+    )
 
 
 # A sentence about the candidate's past or present: "I have led", "I earned", "I am certified".
@@ -270,12 +281,6 @@ _CLAIM = re.compile(
 _FUTURE = re.compile(
     r"\b(?:will|would|'d|\u2019d|want|hope|hoping|plan|planning|aim|aiming|intend|going to|next|future|"
     r"eventually|toward|towards|looking)\b",
-    re.IGNORECASE,
-)
-# Verbs that say a step is finished: the plan's goal told as done.
-_DONE = re.compile(
-    r"\b(?:earned|obtained|completed|passed|achieved|attained|gained|received|learned|learnt|mastered|became|"
-    r"been promoted|got promoted|was promoted|launched|led|hold|holding)\b",
     re.IGNORECASE,
 )
 _WORKED_WITH = re.compile(
@@ -294,9 +299,9 @@ def _goal_told_as_done(claim: str, s: Subject, resume_stems: frozenset[str]) -> 
     """A later goal the claim says is done, in words the resume never uses."""
     if s.plan is None:
         return ""
-    said = text.stems(claim) | {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", claim)}
+    said = text.stems(claim) | text.abbreviations(claim)
     for goal in s.later_goals:
-        acronyms = {a.lower() for a in re.findall(r"\b[A-Z]{2,6}\b", goal)}
+        acronyms = text.abbreviations(goal)
         wanted = text.specific_stems(goal) | acronyms
         wanted -= _CREDENTIAL_NOUNS | text.stems("earn obtain pass complete gain achieve learn master set")
         new = (wanted & said) - resume_stems
@@ -381,8 +386,8 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
         said = text.normalise(item)
         if resume_facts._YEAR.search(item):
             problems.append(f'The {kind} "{_clip(item, 60)}" is a date, not a skill.')
-        elif named := [n for n in employers if re.search(rf"\b{re.escape(n)}\b", item)]:
-            problems.append(f'The {kind} "{_clip(item, 60)}" names {named[0]}, an employer.')
+        elif named := _first_named(item, employers):
+            problems.append(f'The {kind} "{_clip(item, 60)}" names {named}, an employer.')
         elif said in _HEADINGS:
             problems.append(f'The {kind} "{item}" is a resume heading.')
         elif _is_a_job(item, titles):
@@ -455,7 +460,7 @@ def answer_is_fluent(s: Subject) -> CheckResult:
         fixes.append("Write only what the candidate would say aloud.")
     for name in _employers(s):
         for sentence in text.sentences(s.answer):
-            if re.search(rf"\b{re.escape(name)}\b", sentence) and _FUTURE.search(sentence):
+            if _first_named(sentence, [name]) and _FUTURE.search(sentence):
                 problems.append(f'"{_clip(sentence)}" talks about the future with {name}, a past employer.')
                 fixes.append(f"Talk about your future with {s.company}.")
                 break

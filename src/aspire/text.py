@@ -161,6 +161,12 @@ def short_name(name: str) -> str | None:
     return None
 
 
+def abbreviations(text: str, longest: int = 6) -> frozenset[str]:
+    """Words written in capitals ("CCRN", "HR", "ACLS"), lower-cased: as specific as whole words,
+    though too short for :func:`specific_stems`."""
+    return frozenset(a.lower() for a in re.findall(rf"\b[A-Z]{{2,{longest}}}\b", text))
+
+
 def acronyms(text: str) -> frozenset[str]:
     """Initials of runs of capitalised words, lower-cased: "Human Resources Specialist"
     gives "hr", "rs" and "hrs", so "HR" counts as said when the resume spells it out."""
