@@ -54,6 +54,7 @@ def test_rule_ids_are_the_published_ones():
         "claims-are-true",
         "self-assessment-is-real",
         "answer-is-fluent",
+        "answer-aims-ahead",
     ]
 
 
@@ -252,6 +253,38 @@ def test_company_aids_without_a_plan_reads_the_answer(profile, good_reply):
     # an answer that only recites the past and names the company in passing does not.
     bare = "I have run busy stores for years and I know retail well. " * 5 + "Target is a big company."
     assert _verdict("company-aids", dataclasses.replace(subject, answer=bare)).verdict == "fail"
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        # Seen from the embedded model: the worked example's closing, with nothing in it.
+        "I have run busy stores for years, and I would like to build that career with Target.",
+        # The aim at Target is where the candidate goes, not what Target gives.
+        "My goal for the future is to become a district manager at Target.",
+        # "Learning" in the name, "learned" in the past: neither is help still to come.
+        "I have learned Target's store operations.",
+    ],
+)
+def test_company_aids_wants_more_than_a_closing_line(profile, good_reply, closing):
+    subject = _subject(profile, good_reply, plan=None)
+    answer = "I have run busy stores for years and I know retail well. " * 4 + closing
+    result = _verdict("company-aids", dataclasses.replace(subject, answer=answer))
+    assert result.verdict == "fail" and "aid your growth" in result.evidence
+
+
+@pytest.mark.parametrize(
+    "aid",
+    [
+        "At Target I'd learn your store operations from experienced district managers.",
+        "Target's orientation, coaching program and leadership teams would help me grow into that role.",
+        "I would like to merge my work experience and degree to create a unique customer experience with Target.",
+    ],
+)
+def test_company_aids_hears_help_in_a_list_and_in_the_article_s_words(profile, good_reply, aid):
+    subject = _subject(profile, good_reply, plan=None)
+    answer = "I have run busy stores for years and I know retail well. " * 4 + aid
+    assert _verdict("company-aids", dataclasses.replace(subject, answer=answer)).verdict == "pass"
 
 
 PAST_EMPLOYERS = (
@@ -464,6 +497,10 @@ def test_an_answer_that_loops_fails(profile, good_reply):
         "salespromotionsinventory",  # words of the resume, spaces dropped
         "POS,handlespayments,and",
         "recommendations_and",
+        # Seen by the readers of the judged set:
+        "trainedemployees",  # two words of the resume run together ("workforceplanning")
+        "flow.Performed",  # a sentence run into the next
+        "patients'families",  # a possessive run into its noun
     ],
 )
 def test_garbled_words_fail_the_answer_and_goals(profile, good_reply, garble):
@@ -506,6 +543,16 @@ def test_obeying_part_of_an_injected_instruction_fails(profile, good_reply):
 )
 def test_long_real_words_are_not_garbled(word):
     inputs = "Led sales three years running; troubleshooting, understanding and standing orders never less."
+    assert rules.text.garbled(f"I keep {word} in mind.", inputs) == []
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["stakeholders", "workstreams", "freelancers", "smartphone", "microservices", "Node.js", "I'd", "don't"],
+)
+def test_compounds_and_contractions_are_not_garbled(word):
+    """Words people write as one, though the texts use "work", "stream", "free" and "phone" apart."""
+    inputs = "Built Microservice APIs; work with vendors; stream work to free agents; phone support."
     assert rules.text.garbled(f"I keep {word} in mind.", inputs) == []
 
 

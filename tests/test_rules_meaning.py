@@ -12,6 +12,7 @@ from aspire import CandidateProfile, resume_facts
 from aspire.models import GeneratedContent, complete_content
 from aspire.rulebase import Subject
 from aspire.rules_meaning import (
+    answer_aims_ahead,
     answer_is_fluent,
     aspiration_beyond_role,
     aspired_title,
@@ -61,6 +62,7 @@ GOOD = subject()
         claims_are_true,
         self_assessment_is_real,
         answer_is_fluent,
+        answer_aims_ahead,
     ],
 )
 def test_the_good_draft_passes(check):
@@ -158,6 +160,15 @@ def test_claims_the_inputs_do_not_support_fail(sentence, says):
     assert result.verdict == "fail" and says in result.evidence
 
 
+def test_past_learning_at_the_target_company_fails_even_beside_a_plan():
+    """Seen from the embedded model: "I have learned X's ..., and I will be building on that"."""
+    answer = good_reply_data("Target")["answer"] + (
+        " I have learned Target's merchandising standards, and I will be building on that knowledge."
+    )
+    result = claims_are_true(subject(answer=answer))
+    assert result.verdict == "fail" and "already worked with Target" in result.evidence
+
+
 def test_the_future_told_as_future_passes():
     answer = good_reply_data("Target")["answer"] + " I want to earn a district leadership certificate next."
     assert claims_are_true(subject(answer=answer, plan__goals__2__goal="Earn a district leadership certificate")).passed
@@ -179,6 +190,15 @@ def test_the_future_told_as_future_passes():
 def test_a_self_assessment_that_is_no_skill_fails(where, item, says):
     result = self_assessment_is_real(subject(**{f"self_assessment__{where}": [item]}))
     assert result.verdict == "fail" and says in result.evidence
+
+
+def test_a_growth_area_spread_over_the_resume_is_already_shown():
+    """Seen from the embedded model: every word of the growth area is somewhere on the resume."""
+    item = "Recruiting, sales promotions and shrink"
+    result = self_assessment_is_real(subject(self_assessment__growth_areas=[item]))
+    assert result.verdict == "fail" and "already on the resume" in result.evidence
+    # Two words the resume happens to use ("training", "store") are too few to tell.
+    assert self_assessment_is_real(subject(self_assessment__growth_areas=["Training across a whole store"])).passed
 
 
 def test_a_credential_to_earn_is_a_fair_growth_area():
@@ -233,3 +253,32 @@ def test_finishing_a_credential_in_progress_looks_forward():
     content = complete_content(GeneratedContent.model_validate(good_reply_data("Keystone Realty")), student)
     content.plan.goals[2].goal = "Complete the Certificate II in Business"
     assert goals_look_forward(Subject.from_draft(content, student)).passed
+
+
+# --- answer-aims-ahead
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ("My goal for the future is to become a store manager who runs a great store for Target.", "job already in"),
+        ("My goal for the future is to become an assistant store manager at Target.", "job already in"),
+        ("I want to get hired by Target. I have trained staff and I like retail.", "opens on getting the job"),
+        ("My goal is to lead the store in the region for highest sales three years running.", "retells the resume"),
+    ],
+)
+def test_an_answer_that_aims_no_further_than_the_job_fails(answer, says):
+    result = answer_aims_ahead(subject(answer=answer))
+    assert result.verdict == "fail" and says in result.evidence and result.suggestion
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "My goal for the future is to become a district manager who develops store leaders at Target.",
+        "In five years I see myself as a regional trainer. First I want to get hired by Target and learn.",
+        "I'd like to build the training every new store team starts with, and Target is where I'd do it.",
+    ],
+)
+def test_an_answer_that_aims_past_the_job_passes(answer):
+    assert answer_aims_ahead(subject(answer=answer)).passed

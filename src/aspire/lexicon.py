@@ -66,7 +66,7 @@ VAGUE_GOALS = re.compile(
 )
 
 AID_WORDS = re.compile(
-    r"\b(help|helps|support|supports|train|training|mentor\w*|coach\w*|program\w*|opportunit\w*|"
+    r"\b(help|helps|(?:support|supports) (?:me|my)|train|training|mentor\w*|coach\w*|program\w*|opportunit\w*|"
     r"give|gives|offer|offers|guidance|resources|teach\w*|develop\w*|invest\w*|grow|growth|learn|"
     r"culture|team|teams|path|paths)\b",
     re.IGNORECASE,

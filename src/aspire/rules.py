@@ -253,6 +253,33 @@ def _credits_past_employers(s: Subject) -> list[str]:
     return problems
 
 
+_NAMES_THE_AIM = re.compile(
+    r"\b(?:goal|aspiration|aim)\b.*\bis to\b|\bsee myself\b|"
+    r"\b(?:want|like|hope|plan|aim) to become\b|^\s*(?:and\s+)?becoming\b",
+    re.I,
+)
+
+
+def _says_how_company_helps(clause: str, company: str) -> bool:
+    """Growth the company is part of: "I'd learn from your senior analysts", "learning your unit's
+    protocols with a preceptor", or the article's own "I would like to merge my work experience and
+    degree to create a unique customer experience with XYZ Company". Not the bare "and I would like
+    to build that career with X" that could close any answer, and not the aim itself ("My goal is to
+    become a team lead at X" says where the candidate is going, not what X gives)."""
+    if _NAMES_THE_AIM.search(clause) or re.search(r"[{}<>\[\]]", clause):
+        return False  # debris is nobody's help
+    there = text.names_company(clause, company) or re.search(r"\b(your|there|here)\b", clause, re.I)
+    # Lumen Learning Labs helps nobody by its name alone; "I have learned" is the past.
+    rest = clause.replace(company, " ")
+    if there and (lexicon.AID_WORDS.search(rest) or re.search(r"\b(learn(?:s|ing)?|precept\w*)\b", rest, re.I)):
+        return True
+    return (
+        text.names_company(clause, company)
+        and lexicon.FORWARD.search(clause) is not None
+        and len(text.specific_stems(clause) - text.stems(company)) >= 2
+    )
+
+
 def company_aids(s: Subject) -> CheckResult:
     rule = "company-aids"
     problems, fixes = [], []
@@ -272,17 +299,13 @@ def company_aids(s: Subject) -> CheckResult:
         if not aided:
             problems.append(f"No goal after getting hired says how {s.company} helps.")
             fixes.append(f"For each goal, say how {s.company} aids it (training, mentors, projects, promotions).")
-    # The plan's support lines are notes; the answer is what the interviewer hears.
-    # "I'd learn from your senior analysts", "learning your unit's protocols with a preceptor",
-    # or the article's own "I would like to ... with XYZ Company": growth the company is part of.
+    # The plan's support lines are notes; the answer is what the interviewer hears. Read clause by
+    # clause, so the stock closing "..., and I would like to build that career with X" lends no
+    # help to the rest of its sentence.
     aid = [
         sentence
         for sentence in text.sentences(s.answer)
-        if (
-            (text.mentions(sentence, s.company) or re.search(r"\b(your|there|here)\b", sentence, re.I))
-            and (lexicon.AID_WORDS.search(sentence) or re.search(r"\b(learn\w*|precept\w*)\b", sentence, re.I))
-        )
-        or (text.mentions(sentence, s.company) and lexicon.FORWARD.search(sentence))
+        if any(_says_how_company_helps(clause, s.company) for clause in text.clauses(sentence))
     ]
     if names_company and not aid:
         problems.append(f"The answer does not say how {s.company} would aid your growth.")
@@ -490,6 +513,7 @@ RULES: dict[str, Rule] = {
     "claims-are-true": rules_meaning.claims_are_true,
     "self-assessment-is-real": rules_meaning.self_assessment_is_real,
     "answer-is-fluent": rules_meaning.answer_is_fluent,
+    "answer-aims-ahead": rules_meaning.answer_aims_ahead,
 }
 
 

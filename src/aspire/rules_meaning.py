@@ -215,7 +215,7 @@ def support_is_the_company(s: Subject) -> CheckResult:
             continue
         if named := _first_named(support, employers):
             problems.append(f'"{_clip(support, 70)}" names {named}, a past employer, not {s.company}.')
-        elif (vendor := VENDORS.search(support)) and not _names_company(support, s.company):
+        elif (vendor := VENDORS.search(support)) and not text.names_company(support, s.company):
             problems.append(f'"{_clip(support, 70)}" is a product ({vendor.group(0)}), not how {s.company} helps.')
         elif _pasted_from(support, s.resume):
             problems.append(f'"{_clip(support, 70)}" is a line of the resume, not how {s.company} helps.')
@@ -247,14 +247,6 @@ def _first_named(value: str, names: list[str]) -> str:
     return next((name for name in names if re.search(rf"\b{re.escape(name)}\b", value)), "")
 
 
-def _names_company(value: str, company: str) -> bool:
-    """Named in full, by its short name, or by its first word as capitalised ("Bluebird's analysts")."""
-    first = next((w for w in company.split() if w.lower() != "the"), "")
-    return text.mentions(value, company) or (
-        len(first) >= 3 and re.search(rf"\b{re.escape(first)}\b", value) is not None
-    )
-
-
 def _pasted_from(support: str, resume: str | None) -> bool:
     said = text.words(support)
     if len(said) < 6:
@@ -284,7 +276,7 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _WORKED_WITH = re.compile(
-    r"\b(?:work(?:ed|ing)|serv(?:ed|ing)|help(?:ed|ing)|support(?:ed|ing)|partner(?:ed|ing)|been|joined|led|"
+    r"\b(?:work(?:ed|ing)|serv(?:ed|ing)|help(?:ed|ing)|support(?:ed|ing)|partner(?:ed|ing)|been|joined|led|learned|"
     r"managed|collaborat(?:ed|ing))\b",
     re.IGNORECASE,
 )
@@ -292,7 +284,9 @@ _WORKED_WITH = re.compile(
 
 def _claims(s: Subject) -> list[str]:
     """The answer's sentences about the candidate's past and present."""
-    return [c for c in text.sentences(s.answer) if _CLAIM.search(c) and not _FUTURE.search(c)]
+    # Clause by clause: "I have learned X's methods, and I will be building on them" claims the first half.
+    clauses = [c for sentence in text.sentences(s.answer) for c in text.clauses(sentence)]
+    return [c for c in clauses if _CLAIM.search(c) and not _FUTURE.search(c)]
 
 
 def _goal_told_as_done(claim: str, s: Subject, resume_stems: frozenset[str]) -> str:
@@ -414,6 +408,10 @@ def _is_a_job(item: str, titles: list[str]) -> bool:
     return any(text.stems(item) and text.stems(item) == text.stems(t) for t in titles)
 
 
+# The share of a growth area's own words that, found across the resume, make it nothing new.
+SHOWN_SHARE = 0.75
+
+
 def _already_shown(item: str, s: Subject) -> str:
     """The resume line (or skills, or title) that shows a growth area is already there."""
     wanted = text.specific_stems(item)
@@ -431,6 +429,13 @@ def _already_shown(item: str, s: Subject) -> str:
     for line in [*resume_facts.achievement_lines(s.resume), ", ".join(s.skills)]:
         if wanted <= text.stems(line):
             return line
+    # Spread over the resume: "budgeting, financial forecasting, variance analysis" for an analyst
+    # whose every bullet is one of them. A real gap brings words of its own; two shared words
+    # ("teaching", "school") are too few to tell.
+    record = "\n".join([*resume_facts.achievement_lines(s.resume), *s.skills, *resume_facts.titles(s.resume)])
+    shown = wanted & text.stems(record)
+    if len(shown) >= 3 and len(shown) >= SHOWN_SHARE * len(wanted):
+        return ", ".join(sorted(shown))
     return ""
 
 
@@ -478,3 +483,53 @@ def _repeated_run(answer: str) -> str:
             return " ".join(gram)
         seen.setdefault(gram, i)
     return ""
+
+
+# Where the answer says what it aims at: "My goal is to become ...", "I see myself as ...".
+_ANSWER_AIM = re.compile(
+    r"\b(?:(?:goal|aspiration|aim)\b[^.]*?\bis to|see myself (?:as|being)|(?:like|want|hope|plan) to (?:be|become))"
+    r"\s+(?P<aim>[^.]+)",
+    re.IGNORECASE,
+)
+_ONLY_HIRED = re.compile(r"^\s*(?:I\s+)?(?:want|would like|hope|plan)\s+to\s+(?:get hired|be hired|join|work)\b", re.I)
+
+
+def answer_aims_ahead(s: Subject) -> CheckResult:
+    """R3: the answer answers the question asked: where the candidate wants to go, beyond the job in view."""
+    rule = "answer-aims-ahead"
+    sentences = text.sentences(s.answer)
+    if sentences and _ONLY_HIRED.search(sentences[0]) and text.names_company(sentences[0], s.company):
+        opening = sentences[0]
+        return _fail(
+            rule,
+            f'The answer opens on getting the job ("{_clip(opening)}"); the question asks where the career goes.',
+            "Open with the long-term aspiration, then how this job and this company lead there.",
+        )
+    held = _held_titles(s)
+    for sentence in sentences:
+        if not (match := _ANSWER_AIM.search(sentence)):
+            continue
+        aim = match.group("aim").strip()
+        wanted = aspired_title(aim if _ASPIRATION_OPENING.match(aim) else f"become {aim}")
+        for title in held:
+            if wanted and text.stems(wanted) and text.stems(wanted) <= text.stems(title):
+                return _fail(
+                    rule,
+                    f'The answer aims at "{wanted}", the job already in view ("{_clip(sentence)}").',
+                    "Say where you want to be beyond this job: the step up or the body of work it leads to.",
+                )
+        # "My goal is to ... train PyTorch models for classification and ranking tasks": the job's duties.
+        for source, lines in (
+            ("job description", text.sentences(s.job_description or "")),
+            ("resume", resume_facts.achievement_lines(s.resume)),
+        ):
+            for line in lines:
+                run = text.longest_shared_run(aim, line)
+                if len(run.split()) >= RECYCLED_RUN_WORDS:
+                    return _fail(
+                        rule,
+                        f'The answer\'s aim retells the {source} ("{_clip(run, 70)}"), not where the career goes.',
+                        "Say where you want to be beyond this job: the step up or the body of work it leads to.",
+                    )
+        break  # the first aim said is the answer to the question
+    return _pass(rule, "The answer aims beyond the job applied for.")

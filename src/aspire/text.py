@@ -142,6 +142,23 @@ def mentions(text: str, name: str) -> bool:
     return short is not None and re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text) is not None
 
 
+# Where one clause ends and the speaker starts another: "..., and I would like to ...".
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:and|but|so|then)\s+I\b)", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut where the speaker starts over: "I have learned X, and I will build on it"
+    is a claim and a plan. Commas inside a list ("orientation, preceptor program and teams") stay."""
+    return [c.strip() for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+
+
+def names_company(value: str, company: str) -> bool:
+    """Named in full, by its short name, or by its first word as capitalised ("Riverside's
+    orientation" for Riverside General Hospital), as people say it in passing."""
+    first = next((w for w in company.split() if w.lower() != "the"), "")
+    return mentions(value, company) or (len(first) >= 3 and re.search(rf"\b{re.escape(first)}\b", value) is not None)
+
+
 def short_name(name: str) -> str | None:
     """The leading words a speaker keeps of a long company name, as capitalised in it:
     a first word that is no ordinary English word ("Westbrook", "Copperleaf"), or
@@ -351,14 +368,44 @@ def garbled(value: str, inputs: str) -> list[str]:
     }
     # The inputs are the same for every part of a draft: their tokenisation is cached.
     vocabulary = {w for w in (*_words(inputs), *_words(value)) if 3 <= len(w) < _GLUED_MIN}
+    said = {w.removesuffix("s") for w in _words(inputs)}
     found = []
     for token in value.split():
         word = token.strip("\"'()[],.;:!?\u201c\u201d")
-        if word in known:
-            continue
-        if len(word) > LONGEST_WORD or any(ch in foreign for ch in word) or _glued(word.lower(), vocabulary):
+        if word in known or word.lower().removesuffix("s") in said:
+            continue  # "microservices" where the resume says "Microservice"
+        if (
+            len(word) > LONGEST_WORD
+            or any(ch in foreign for ch in word)
+            or _glued(word.lower(), vocabulary)
+            or _GLUED_AT_PUNCTUATION.search(word)
+            or _two_words(word, vocabulary)
+        ):
             found.append(word)
     return found
+
+
+# "flow.Performed", "patients'families": a sentence or a possessive run into the next word.
+_GLUED_AT_PUNCTUATION = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]|[a-z]{2}['\u2019][a-z]{3,}")
+# Two dictionary words run together, one of them a word of the texts ("workforceplanning" where
+# the resume says "workforce"), each this long: shorter parts ("workstreams", "freelancers",
+# "smartphone") too often make a real compound, and parts the texts never use alone
+# ("stakeholders", "boilerplate") are a coined word, not a slip.
+_TWO_WORDS_PART = 5
+_TWO_WORDS_MIN = 11
+
+
+def _two_words(word: str, vocabulary: set[str]) -> bool:
+    from .english import is_dictionary_word
+
+    if len(word) < _TWO_WORDS_MIN or not word.isalpha() or not word.islower() or is_dictionary_word(word):
+        return False
+    return any(
+        (word[:cut] in vocabulary or word[cut:] in vocabulary or word[cut:].removesuffix("s") in vocabulary)
+        and is_dictionary_word(word[:cut])
+        and is_dictionary_word(word[cut:])
+        for cut in range(_TWO_WORDS_PART, len(word) - _TWO_WORDS_PART + 1)
+    )
 
 
 # A token this long that splits into 3+ words the texts use is words glued together;

@@ -70,7 +70,7 @@ TAG_RULES: dict[str, tuple[str, ...]] = {
     "answer-debris": ("answer-is-fluent", "answer-form", "no-prompt-echo"),
     "answer-wrong-company": ("answer-is-fluent", "company-aids"),
     "answer-no-company-help": ("company-aids",),
-    "answer-off-question": ("answer-form",),
+    "answer-off-question": ("answer-form", "answer-aims-ahead"),
     "claim-not-in-inputs": ("claims-are-true", "grounded"),
     "number-altered": ("grounded", "claims-are-true"),
     "future-told-as-done": ("claims-are-true",),
