@@ -123,7 +123,7 @@ def make_reply():
 @pytest.fixture
 def fake_model(monkeypatch):
     """Route the CLI's single library call to a fake backend with good replies for the company."""
-    import aspire.cli as cli
+    import aspire.commands as commands
     from aspire import FakeBackend
     from aspire.generate import generate as real_generate
 
@@ -133,7 +133,7 @@ def fake_model(monkeypatch):
         fake.queue(*[good_reply_data(profile.company)] * options.get("max_attempts", 3))
         return real_generate(profile, backend=fake, **options)
 
-    monkeypatch.setattr(cli, "generate", fake_generate)
+    monkeypatch.setattr(commands, "generate", fake_generate)
     return fake
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import aspire.cli as cli
+import aspire.commands as commands
 from aspire import Draft, FakeBackend
 from aspire.generate import generate as real_generate
 from aspire.rules import RULES
@@ -186,7 +187,9 @@ def test_json_is_pretty_and_complete(capsys, fake_model):
 
 def test_unusable_model_output_is_a_clean_error_with_reasons(capsys, monkeypatch):
     fake = FakeBackend(["nope", "nope", "nope"])
-    monkeypatch.setattr(cli, "generate", lambda profile, backend=None, **o: real_generate(profile, backend=fake, **o))
+    monkeypatch.setattr(
+        commands, "generate", lambda profile, backend=None, **o: real_generate(profile, backend=fake, **o)
+    )
     code, out, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "-v")
     assert code == 2 and out == ""
     assert "aspire: error: no attempt out of 3 produced a valid draft" in err

@@ -9,6 +9,7 @@ import os
 import pytest
 
 import aspire.cli as cli
+import aspire.commands as commands
 from aspire import CandidateProfile, ContextOverflowError, FakeBackend, InputError, generate
 from aspire.backends import ChatRequest
 from aspire.backends.local import MESSAGE_OVERHEAD_TOKENS, _check_fits
@@ -86,7 +87,9 @@ def test_cli_json_keeps_unicode_as_written(capsys, tmp_path, monkeypatch):
     resume.write_text(UNICODE_RESUME, encoding="utf-8")
     company = "Café Zürich"
     fake = FakeBackend([good_reply_data(company)])
-    monkeypatch.setattr(cli, "generate", lambda profile, **options: generate(profile, backend=fake, max_attempts=1))
+    monkeypatch.setattr(
+        commands, "generate", lambda profile, **options: generate(profile, backend=fake, max_attempts=1)
+    )
     code, out, _ = run(capsys, "draft", "--resume", str(resume), "--company", company, "--json")
     assert code == 0
     assert json.loads(out)["plan"]["goals"][0]["goal"] == f"Get hired by {company}"

@@ -1,4 +1,4 @@
-"""Command line: parse, call one library function, print.
+"""Command line: the parser, and errors as exit codes; ``commands`` does the work.
 
 Library errors become one clean line on stderr and exit code 2; a draft that
 still breaks a rule exits 0 (the failures are printed) unless ``--strict``.
@@ -7,25 +7,16 @@ still breaks a rule exits 0 (the failures are printed) unless ``--strict``.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from . import __version__
-from .backends import Backend
-from .config import Settings
-from .errors import AspireError, GenerationError, InputError
-from .generate import generate
-from .inputs import read_text_file
-from .models import DEFAULT_QUESTION, CandidateProfile
-from .render import checks_to_text, draft_to_text, summary_to_text
+from . import __version__, commands
+from .commands import EXIT_CHECKS_FAILED, EXIT_OK, EXIT_USAGE
+from .errors import AspireError, GenerationError
+from .models import DEFAULT_QUESTION
 
-EXIT_OK = 0
-EXIT_CHECKS_FAILED = 1
-EXIT_USAGE = 2
+__all__ = ["EXIT_CHECKS_FAILED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 MAIN_EPILOG = """\
 examples:
@@ -87,9 +78,9 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"aspire {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    draft = commands.add_parser(
+    draft = subcommands.add_parser(
         "draft",
         help="draft an answer and a development plan from a resume",
         description="Draft an answer and an Individual Development Plan from a resume.",
@@ -137,10 +128,10 @@ def _build_parser() -> argparse.ArgumentParser:
     out.add_argument("--out", metavar="FILE", help="write the output to FILE (atomically) instead of stdout")
     out.add_argument("--strict", action="store_true", help="exit 1 if any rule check still fails")
     out.add_argument("-v", "--verbose", action="count", default=0, help="log progress to stderr (-vv for debug)")
-    draft.set_defaults(handler=_cmd_draft)
-    _add_check_parser(commands)
-    _add_eval_parser(commands)
-    _add_doctor_parser(commands)
+    draft.set_defaults(handler=commands.draft_command)
+    _add_check_parser(subcommands)
+    _add_eval_parser(subcommands)
+    _add_doctor_parser(subcommands)
     return parser
 
 
@@ -186,8 +177,8 @@ exit status: 0 pass rate >= --min-pass-rate (with --judged: every target met),
 """
 
 
-def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser(
+def _add_check_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = subcommands.add_parser(
         "check",
         help="check an answer (and plan) you wrote against the article's rules",
         description="Check an answer you wrote, and optionally your development plan, against the article's rules.",
@@ -205,11 +196,11 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--job-description", metavar="FILE", help="the job ad (.txt, .md, .pdf, .docx, .json)")
     check.add_argument("--question", metavar="Q", help=f'the question as asked (default: "{DEFAULT_QUESTION}")')
     check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
-    check.set_defaults(handler=_cmd_check)
+    check.set_defaults(handler=commands.check_command)
 
 
-def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    evaluate = commands.add_parser(
+def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluate = subcommands.add_parser(
         "eval",
         help="batch-run eval cases and write results and reports",
         description="Draft every eval case, judge each draft by the rules, and write results and reports.",
@@ -244,7 +235,7 @@ def _add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     evaluate.add_argument("--max-attempts", type=int, metavar="N", help="attempts per case including repairs")
     evaluate.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")
-    evaluate.set_defaults(handler=_cmd_eval)
+    evaluate.set_defaults(handler=commands.eval_command)
 
 
 DOCTOR_EPILOG = """\
@@ -262,8 +253,8 @@ exit status: 0 ready (ok or warn only), 1 something would fail.
 """
 
 
-def _add_doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    doctor = commands.add_parser(
+def _add_doctor_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = subcommands.add_parser(
         "doctor",
         help="check the setup: backend, embedded model, server, cache",
         description="Report which backend would be used and why, and whether it is ready.",
@@ -272,20 +263,7 @@ def _add_doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     doctor.add_argument("--backend", choices=["local", "openai"], help="check this backend instead of the default")
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
-    doctor.set_defaults(handler=_cmd_doctor)
-
-
-def _cmd_doctor(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from .doctor import diagnose, findings_to_text
-
-    findings = diagnose(backend=args.backend)
-    if args.json:
-        print(json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False))
-    else:
-        print(findings_to_text(findings))
-    return EXIT_CHECKS_FAILED if any(f.status == "fail" for f in findings) else EXIT_OK
+    doctor.set_defaults(handler=commands.doctor_command)
 
 
 def _positive_int(value: str) -> int:
@@ -307,199 +285,6 @@ def _rate(value: str) -> float:
     if not 0 <= number <= 1:
         raise argparse.ArgumentTypeError("give a rate from 0 to 1 (or a percentage such as 90%)")
     return number
-
-
-def _given_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The settings given on the command line (the rest come from the environment)."""
-    given = {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}
-    return {key: value for key, value in given.items() if value is not None}
-
-
-def _settings_and_backend(args: argparse.Namespace, options: dict[str, Any]) -> tuple[Settings, Backend]:
-    """Resolved settings and the backend they name, behind the reply cache unless --no-cache."""
-    from .backends import create_backend
-    from .backends.cache import CachingBackend, default_cache_dir
-    from .config import resolve_settings
-    from .prompts import template_version
-
-    settings = resolve_settings(backend=args.backend, **options)
-    backend: Backend = create_backend(settings)
-    if not args.no_cache:
-        directory = Path(args.cache_dir) if getattr(args, "cache_dir", None) else default_cache_dir()
-        backend = CachingBackend(backend, directory, template_version=template_version())
-    return settings, backend
-
-
-def _profile_from_files(args: argparse.Namespace, notes: list[str]) -> CandidateProfile:
-    """The candidate from --resume and --job-description in any format, plus the other options.
-
-    What the files supplied that the options did not is added to ``notes``.
-    """
-    from .documents import propose_skills, read_job_description, read_resume
-
-    resume = read_resume(args.resume)
-    job = read_job_description(args.job_description) if args.job_description else None
-    company = args.company if args.company is not None else (job.company if job else None)
-    if company is None:
-        raise InputError("give --company: the company you are interviewing with", field="company")
-    if args.company is None:
-        notes.append(f"company from the job file: {company}")
-    if args.role is None and job is not None and job.role:
-        notes.append(f"role from the job file: {job.role}")
-    skills = [s.strip() for s in (args.skills or "").split(",") if s.strip()]
-    if not skills and resume.skills:
-        # A JSON Resume lists its skills as data: they are the candidate's own words.
-        skills = list(resume.skills)
-        notes.append(f"skills from the JSON Resume: {', '.join(skills)}")
-    elif not skills and (listed := propose_skills(resume.text)):
-        # Pulled from free text, they can be phrases ("astute problem solver"); the
-        # model reads the resume anyway, so they are offered, not imposed.
-        notes.append(f"skills your resume lists: {', '.join(listed)}")
-        # --skills splits on commas: suggest only items that survive that.
-        if suggested := [skill for skill in listed if "," not in skill][:3]:
-            notes.append(f'to build the plan on some of them, add --skills "{", ".join(suggested)}"')
-    return CandidateProfile(
-        resume=resume.text,
-        company=company,
-        skills=skills,
-        role=args.role or (job.role if job else None),
-        job_description=job.text if job else None,
-        name=args.name or resume.name,
-        question=args.question,
-    )
-
-
-def _check_writable(target: Path) -> None:
-    import os
-
-    folder = next((p for p in [target.parent, *target.parent.parents] if p.exists()), Path("."))
-    if target.is_dir():
-        raise InputError(f"cannot write {target}: it is a directory", field="out")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write {target}: {folder} is not a writable folder", field="out")
-
-
-def _cmd_draft(args: argparse.Namespace) -> int:
-    from .files import atomic_write
-    from .render import draft_to_markdown, print_rich
-
-    output_format = "json" if args.json else (args.format or "text")
-    if args.out:
-        _check_writable(Path(args.out))  # before minutes of drafting, not after
-    notes: list[str] = []
-    profile = _profile_from_files(args, notes)
-    options = _given_options(args)
-    _, backend = _settings_and_backend(args, options)
-    options.pop("model", None)  # the backend is built; the rest are generation settings
-    to_terminal = args.out is None and sys.stdout.isatty()
-    if sys.stderr.isatty():
-        print("Drafting… (the embedded model takes a minute or two on a laptop CPU)", file=sys.stderr)
-    draft = generate(profile, backend=backend, **options)
-    if output_format == "text" and to_terminal:
-        print_rich(draft, company=profile.company)
-    else:
-        rendered = {
-            "json": lambda: draft.model_dump_json(indent=2) + "\n",
-            "markdown": lambda: draft_to_markdown(draft, company=profile.company),
-            "text": lambda: draft_to_text(draft, company=profile.company) + "\n",
-        }[output_format]()
-        if args.out:
-            try:
-                atomic_write(Path(args.out), rendered)
-            except OSError as exc:
-                raise InputError(f"cannot write {args.out}: {exc.strerror or exc}", field="out") from None
-            notes.insert(0, f"wrote {args.out}")
-        else:
-            sys.stdout.write(rendered)
-    # After the draft, so that a failure stays one line on stderr.
-    for note in notes:
-        print(f"aspire: {note}", file=sys.stderr)
-    if args.strict and not draft.passed:
-        return EXIT_CHECKS_FAILED
-    return EXIT_OK
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from .documents import read_job_description, read_resume
-    from .lint import check_answer, read_plan, read_self_assessment
-
-    results = check_answer(
-        read_text_file(args.answer, what="answer"),
-        company=args.company,
-        question=args.question,
-        plan=read_plan(args.plan) if args.plan else None,
-        resume=read_resume(args.resume).text if args.resume else None,
-        skills=[s.strip() for s in (args.skills or "").split(",") if s.strip()],
-        role=args.role,
-        job_description=read_job_description(args.job_description).text if args.job_description else None,
-        self_assessment=read_self_assessment(args.plan) if args.plan else None,
-    )
-    if args.json:
-        print(json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False))
-    else:
-        print(checks_to_text(results))
-    return EXIT_CHECKS_FAILED if any(not r.passed for r in results) else EXIT_OK
-
-
-def _cmd_eval(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from .backends.base import aclose_backend
-    from .evaluation import EvalOptions, load_cases, run_eval
-    from .progress import EvalProgress
-
-    if args.judged:
-        return _cmd_eval_judged(args)
-    if not args.paths or not args.out:
-        raise InputError("give eval case files or folders and --out DIR (or --judged DIR)", field="paths")
-    cases, case_errors = load_cases([Path(p) for p in args.paths])
-    if not cases and not case_errors:
-        raise InputError("no eval cases found (looked for *.yaml, *.yml and *.jsonl)", field="paths")
-    baseline = Path(args.baseline) if args.baseline else None
-    if baseline is not None and not (baseline / "results.jsonl").is_file():
-        raise InputError(f"the baseline folder has no results.jsonl: {baseline}", field="baseline")
-    settings, backend = _settings_and_backend(args, _given_options(args))
-    generation = {
-        "max_attempts": settings.max_attempts,
-        "max_tokens": settings.max_tokens,
-        "temperature": settings.temperature,
-        "seed": settings.seed,
-        **({"repair": settings.repair} if settings.repair else {}),
-    }
-    eval_options = EvalOptions(
-        out_dir=Path(args.out),
-        concurrency=args.concurrency,
-        baseline=baseline,
-        generation=generation,
-        token_budget=args.token_budget,
-    )
-
-    async def evaluate(progress: EvalProgress) -> dict[str, Any]:
-        try:
-            return await run_eval(cases, case_errors, backend, eval_options, on_result=progress.update)
-        finally:
-            await aclose_backend(backend)
-
-    with EvalProgress(len(cases) + len(case_errors)) as progress:
-        summary = asyncio.run(evaluate(progress))
-    print(summary_to_text(summary, args.out))
-    return EXIT_OK if summary["pass_rate"] >= args.min_pass_rate else EXIT_CHECKS_FAILED
-
-
-def _cmd_eval_judged(args: argparse.Namespace) -> int:
-    from .evaluation.judged import agreement_to_text, compare, load_judged
-
-    if args.paths or args.out:
-        raise InputError("--judged measures stored drafts: give no case paths and no --out", field="judged")
-    folder = Path(args.judged)
-    if not folder.exists():
-        raise InputError(f"no such judged set: {folder}", field="judged")
-    judged, errors = load_judged([folder])
-    if not judged:
-        raise InputError(f"no judged drafts (*.json) under {folder}", field="judged")
-    agreement = compare(judged, errors)
-    print(agreement_to_text(agreement))
-    return EXIT_OK if not agreement.missed_targets() and not errors else EXIT_CHECKS_FAILED
 
 
 def _load_dotenv() -> None:
