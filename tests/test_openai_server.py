@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -165,3 +166,35 @@ def test_doctor_sees_the_real_server(llama_server, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "openai: OPENAI_BASE_URL or OPENAI_API_KEY is set" in result.stdout
     assert "server answers" in result.stdout and "FAIL" not in result.stdout
+
+
+def test_check_judge_through_the_real_server(llama_server, tmp_path):
+    """`aspire check --judge` as a user runs it: the model's structured verdict beside the rules."""
+    from aspire.evaluation.judged import DEFECT_TAGS
+
+    answer = tmp_path / "answer.txt"
+    answer.write_text(
+        "In five years I see myself as a district manager at Target, developing store leaders. I have recruited "
+        "and trained new employees, and at Target I would learn your store operations and lead a seasonal "
+        "promotion first. Target's manager training and its path from store to district would help me grow.",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
+    env |= {"OPENAI_BASE_URL": llama_server, "ASPIRE_MODEL": "qwen-local", "ASPIRE_CACHE_DIR": str(tmp_path)}
+    resume = str(EXAMPLE_RESUMES / "retail_store_manager.md")
+    args = ["check", "--answer", str(answer), "--company", "Target", "--resume", resume, "--judge", "--json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "aspire", *args], env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path
+    )
+    assert result.returncode in (0, 1), result.stderr  # the rules' verdict; the judge never changes it
+    shown = json.loads(result.stdout)
+    verdict = shown["judge"]
+    # No plan or self-assessment was given: the judge scores the lines it can read, and only those.
+    assert {k for k in ("aspiration", "plan", "answer", "truthful", "self_assessment") if verdict.get(k)} == {
+        "aspiration",
+        "answer",
+        "truthful",
+    }
+    assert all(1 <= verdict[k]["score"] <= 5 and verdict[k]["reason"] for k in ("aspiration", "answer", "truthful"))
+    assert verdict["verdict"] in ("accept", "reject") and set(verdict["defects"]) <= set(DEFECT_TAGS)
+    assert verdict["usage"]["prompt_tokens"] > 500 and {c["rule"] for c in shown["checks"]} >= {"company-aids"}

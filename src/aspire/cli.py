@@ -140,6 +140,7 @@ examples:
   aspire check --answer my_answer.txt --company "Acme Corp"
   aspire check --answer answer.txt --company Acme --resume cv.md --plan plan.json
   aspire check --answer answer.txt --company Acme --question "Where do you see yourself in five years?" --json
+  aspire check --answer answer.txt --company Acme --resume cv.md --judge   # and the model's opinion
 
 The plan file is JSON: a list of goals from "Get hired by <company>" to the
 aspiration (the last item), an object {"aspiration": ..., "goals": [...]}, or a
@@ -147,7 +148,16 @@ draft saved with `aspire draft --json`. Goals are strings or objects with
 "goal" and, optionally, "company_support" (how the company helps).
 Rules that need a plan or a resume you did not give are reported as SKIP.
 
-exit status: 0 every rule passes (or is skipped), 1 a rule fails, 2 bad input.
+--judge asks the configured model (as for draft) to read the answer as a
+career coach would, against the rubric in evals/RUBRIC.md: a 1-5 score and a
+reason for each rubric line it can read, the defects it sees, and accept or
+reject. It is a second opinion beside the rules, never instead of them, and
+only as good as the model: `aspire eval --judged evals/judged --judge` measures
+it against a reader (the embedded 0.5B model is no judge; see the README). With
+--json the output becomes {"checks": [...], "judge": {...}}.
+
+exit status: 0 every rule passes (or is skipped), 1 a rule fails, 2 bad input
+(the judge's verdict never changes it).
 """
 
 EVAL_EPILOG = """\
@@ -156,6 +166,7 @@ examples:
   aspire eval evals/cases --out run2/ --baseline run/ --min-pass-rate 0.9
   aspire eval my_cases.jsonl --out run/ --backend openai --model gpt-4o-mini --concurrency 4
   aspire eval --judged evals/judged      # the rules against a reader's verdicts; no model
+  aspire eval --judged evals/judged --judge --backend openai --model gpt-4o   # and an LLM judge
 
 Cases are YAML files (one case each) or JSONL files (one case a line), found
 recursively: id, profile (resume or resume_file, company, role, skills,
@@ -171,6 +182,12 @@ With --judged DIR, nothing is drafted: the rules check drafts a careful reader
 judged with the rubric (evals/RUBRIC.md, evals/judged/README.md), and aspire
 prints rules-pass x reader-accept, recall per defect tag, and every draft where
 the two disagree.
+
+--judge asks the model to score every draft against the reader's rubric
+(evals/RUBRIC.md), as `aspire check --judge` does. On eval cases its verdict
+is stored with each result and counted in the summary; with --judged it is
+measured against the reader the same way as the rules. It never changes the
+exit status.
 
 exit status: 0 pass rate >= --min-pass-rate (with --judged: every target met),
 1 below it, 2 bad usage.
@@ -196,7 +213,22 @@ def _add_check_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentP
     check.add_argument("--job-description", metavar="FILE", help="the job ad (.txt, .md, .pdf, .docx, .json)")
     check.add_argument("--question", metavar="Q", help=f'the question as asked (default: "{DEFAULT_QUESTION}")')
     check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    judging = check.add_argument_group("a second opinion (optional)")
+    judging.add_argument(
+        "--judge",
+        action="store_true",
+        help="also ask the model to score the answer against the reader's rubric (evals/RUBRIC.md); "
+        "reported beside the rules, never instead of them",
+    )
+    _add_model_options(judging)
     check.set_defaults(handler=commands.check_command)
+
+
+def _add_model_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
+    group.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
+    group.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
+    group.add_argument("--no-cache", action="store_true", help="always call the model")
 
 
 def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -213,6 +245,12 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
         "--judged",
         metavar="DIR",
         help="measure the rules against a reader's verdicts on the judged drafts in DIR, instead of drafting",
+    )
+    evaluate.add_argument(
+        "--judge",
+        action="store_true",
+        help="also ask the model to score each draft against the reader's rubric; with --judged, "
+        "measure that judge against the reader",
     )
     evaluate.add_argument(
         "--concurrency", type=_positive_int, default=1, metavar="N", help="requests in flight at once (default 1)"

@@ -39,7 +39,7 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def _given_options(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given on the command line (the rest come from the environment)."""
-    given = {"model": args.model, "max_attempts": args.max_attempts, "seed": args.seed}
+    given = {"model": args.model, "max_attempts": getattr(args, "max_attempts", None), "seed": args.seed}
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -149,9 +149,10 @@ def draft_command(args: argparse.Namespace) -> int:
 
 def check_command(args: argparse.Namespace) -> int:
     from .documents import read_job_description, read_resume
-    from .lint import check_answer, read_plan, read_self_assessment
+    from .lint import answer_subject, read_plan, read_self_assessment
+    from .rules import check
 
-    results = check_answer(
+    subject = answer_subject(
         read_text_file(args.answer, what="answer"),
         company=args.company,
         question=args.question,
@@ -162,10 +163,25 @@ def check_command(args: argparse.Namespace) -> int:
         job_description=read_job_description(args.job_description).text if args.job_description else None,
         self_assessment=read_self_assessment(args.plan) if args.plan else None,
     )
+    results = check(subject)
+    verdict = None
+    if args.judge:
+        from .evaluation.judge import judge
+
+        settings, backend = _settings_and_backend(args, _given_options(args))
+        verdict = judge(subject, backend, seed=settings.seed)
+    checks = [r.model_dump(mode="json") for r in results]
     if args.json:
-        print(json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False))
+        shown: Any = checks if verdict is None else {"checks": checks, "judge": verdict.model_dump(mode="json")}
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
     else:
         print(checks_to_text(results))
+        if verdict is not None:
+            from .evaluation.judge import verdict_to_text
+
+            print()
+            print(verdict_to_text(verdict))
+    # The judge is a second opinion: the exit status is the rules' alone.
     return EXIT_CHECKS_FAILED if any(not r.passed for r in results) else EXIT_OK
 
 
@@ -200,6 +216,7 @@ def eval_command(args: argparse.Namespace) -> int:
         baseline=baseline,
         generation=generation,
         token_budget=args.token_budget,
+        judge=args.judge,
     )
 
     async def evaluate(progress: EvalProgress) -> dict[str, Any]:
@@ -227,4 +244,46 @@ def _eval_judged(args: argparse.Namespace) -> int:
         raise InputError(f"no judged drafts (*.json) under {folder}", field="judged")
     agreement = compare(judged, errors)
     print(agreement_to_text(agreement))
+    if args.judge:
+        print()
+        print(_judge_the_judged(args, judged))
+    # The judge is measured, not held to targets: the exit status is the rules' alone.
     return EXIT_OK if not agreement.missed_targets() and not errors else EXIT_CHECKS_FAILED
+
+
+def _judge_the_judged(args: argparse.Namespace, judged: list[Any]) -> str:
+    """The LLM judge's verdict on every judged draft, measured against the reader."""
+    import asyncio
+
+    from .backends.base import aclose_backend
+    from .evaluation.judge import JudgeCompared, ajudge_judged, judge_agreement_to_text
+    from .progress import EvalProgress
+
+    settings, backend = _settings_and_backend(args, _given_options(args))
+
+    with EvalProgress(len(judged)) as progress:
+
+        def report(result: JudgeCompared) -> None:
+            # "passed": the judge agrees with the reader.
+            agrees = result.verdict is not None and result.verdict.accepts == result.reader_accepts
+            progress.update(
+                {
+                    "id": result.entry.id,
+                    "status": "passed" if agrees else "failed",
+                    "error": {"message": result.error} if result.error else None,
+                    "checks": [],
+                    "attempts": 1,
+                    "latency_s": 0.0,
+                }
+            )
+
+        async def run() -> list[JudgeCompared]:
+            try:
+                return await ajudge_judged(
+                    judged, backend, concurrency=args.concurrency, seed=settings.seed, on_result=report
+                )
+            finally:
+                await aclose_backend(backend)
+
+        compared = asyncio.run(run())
+    return judge_agreement_to_text(compared)

@@ -114,11 +114,39 @@ def check_answer(
 ) -> list[CheckResult]:
     """Every rule's verdict on an answer a person wrote; rules that need a plan
     or a resume that was not given say ``skip``."""
+    return check(
+        answer_subject(
+            answer,
+            company=company,
+            question=question,
+            plan=plan,
+            resume=resume,
+            skills=skills,
+            role=role,
+            job_description=job_description,
+            self_assessment=self_assessment,
+        )
+    )
+
+
+def answer_subject(
+    answer: str,
+    *,
+    company: str,
+    question: str | None = None,
+    plan: Plan | None = None,
+    resume: str | None = None,
+    skills: list[str] | None = None,
+    role: str | None = None,
+    job_description: str | None = None,
+    self_assessment: SelfAssessment | None = None,
+) -> Subject:
+    """An answer a person wrote, and what was given with it, as the rules (and the judge) read it."""
     if not answer.strip():
         raise InputError("the answer is empty", field="answer")
     if not company.strip():
         raise InputError("the company name is empty", field="company")
-    subject = Subject(
+    return Subject(
         answer=answer.strip(),
         company=company.strip(),
         question=question or DEFAULT_QUESTION,
@@ -131,4 +159,3 @@ def check_answer(
         job_description=job_description,
         echo_sources=echo_sources_for(resume),
     )
-    return check(subject)

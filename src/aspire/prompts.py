@@ -95,7 +95,8 @@ def template_version() -> str:
     results drafted under the same version)."""
     digest = hashlib.sha256()
     root = template_dir()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    # The judge's templates ask nothing of the drafting model: changing them keeps drafts and runs.
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != "judge"):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     # The patterns live in code, not in templates: the answer's ending once changed alone.

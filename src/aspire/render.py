@@ -163,6 +163,12 @@ def summary_to_text(summary: dict[str, Any], out_dir: str) -> str:
     ]
     for rule, rate in summary["rules"].items():
         lines.append(f"  {rule:<40} {'n/a' if rate is None else f'{rate * 100:5.1f}%'}")
+    if judge := summary.get("judge"):
+        lines += [
+            "",
+            f"LLM judge (a second opinion, not a rule): accepts {judge['accepts']} of {judge['judged']} drafts"
+            + (f"; no verdict on {judge['no_verdict']}" if judge["no_verdict"] else ""),
+        ]
     run = summary.get("this_run", {})
     if run:
         lines += [

@@ -43,6 +43,8 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         "|---|---|",
     ]
     lines += [f"| `{rule}` | {_pct(rate)} |" for rule, rate in summary["rules"].items()]
+    if judge_line := _judge_line(summary):
+        lines += ["", "## LLM judge", "", judge_line]
     baseline = summary.get("baseline")
     if baseline:
         lines += [
@@ -74,11 +76,39 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         for expectation in record["expectations"]:
             if not expectation["passed"]:
                 lines.append(f"- FAIL expectation: {expectation['expectation']}")
+        if verdict := _verdict_line(record):
+            lines.append(f"- {verdict}")
         draft = record["draft"]
         lines += ["", "> " + " ".join(draft["answer"].split()), ""]
         lines += [f"{n}. {g['goal']}" for n, g in enumerate(draft["plan"]["goals"], start=1)]
         lines += [f"   → **{draft['plan']['aspiration']}**", ""]
     return "\n".join(lines) + "\n"
+
+
+def _judge_line(summary: dict[str, Any]) -> str:
+    judge = summary.get("judge")
+    if not judge:
+        return ""
+    missing = f"; no verdict on {judge['no_verdict']}" if judge["no_verdict"] else ""
+    return (
+        f"The model, reading each draft against the reader's rubric, accepts {judge['accepts']} of "
+        f"{judge['judged']} drafts{missing}. A second opinion beside the rules, never instead of them."
+    )
+
+
+def _verdict_line(record: dict[str, Any]) -> str:
+    verdict = record.get("judge")
+    if not isinstance(verdict, dict):
+        return ""
+    if "error" in verdict:
+        return f"JUDGE gave no verdict: {verdict['error']}"
+    scores = ", ".join(
+        f"{key} {verdict[key]['score']}/5"
+        for key in ("aspiration", "plan", "answer", "truthful", "self_assessment")
+        if verdict.get(key)
+    )
+    defects = f"; defects: {', '.join(verdict['defects'])}" if verdict.get("defects") else ""
+    return f"JUDGE {'ACCEPT' if verdict.get('accepts') else 'REJECT'} ({scores}{defects})"
 
 
 _CSS = """
@@ -113,6 +143,8 @@ def _case_html(record: dict[str, Any]) -> str:
     if record["error"]:
         body.append(f"<p class=err>{escape(record['error']['type'])}: {escape(record['error']['message'])}</p>")
         return f"<details open>{head}{''.join(body)}</details>"
+    if verdict := _verdict_line(record):
+        body.append(f'<p class="meta">{escape(verdict)}</p>')
     fails = [c for c in record["checks"] if c["verdict"] == "fail"]
     unmet = [e for e in record["expectations"] if not e["passed"]]
     if fails or unmet:
@@ -164,6 +196,7 @@ templates {escape(summary["template_version"])} · written {escape(summary["writ
 tokens · {summary["attempts"]["total"]} attempts · mean {summary["latency_s"]["mean"]} s per case</p>
 <h2>Rules</h2>
 <table><tr><th>rule</th><th>pass rate</th><th></th></tr>{rules}</table>
+{f"<h2>LLM judge</h2><p>{escape(_judge_line(summary))}</p>" if summary.get("judge") else ""}
 {compared}
 <h2>Cases, failures first</h2>
 {cases}

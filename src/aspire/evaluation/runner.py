@@ -47,6 +47,8 @@ class EvalOptions:
     token_budget: int | None = None
     # Keyword arguments for agenerate: max_attempts, max_tokens, temperature, seed.
     generation: dict[str, Any] = field(default_factory=dict)
+    # Ask the backend for the LLM judge's verdict on each draft too (evaluation.judge).
+    judge: bool = False
 
 
 EvalSummary = dict[str, Any]
@@ -191,11 +193,14 @@ async def run_eval(
     """Draft every case not yet finished in ``options.out_dir`` and write the reports."""
     out = options.out_dir
     out.mkdir(parents=True, exist_ok=True)
-    context = {
+    context: dict[str, Any] = {
         "backend": backend.name,
         "model": backend.model,
         "template_version": template_version(),
     }
+    if options.judge:
+        # Results drafted without the judge are drafted again (from the reply cache) and judged.
+        context["judged"] = True
     results = _ResultsFile(out / RESULTS)
     wanted = {c.id for c in cases} | {e.id for e in case_errors}
     previous = read_results(results.path)
@@ -251,6 +256,8 @@ async def run_eval(
                     "latency_s": latency(),
                     **context,
                 }
+                if options.judge:
+                    record["judge"] = await _judge_record(case, draft, case_backend)
             results.append(record)
             if on_result:
                 on_result(record)
@@ -286,6 +293,32 @@ async def run_eval(
     return summary
 
 
+async def _judge_record(case: EvalCase, draft: Draft, backend: Backend) -> dict[str, Any]:
+    """The LLM judge's verdict as stored with a result; a judge that fails leaves the draft's result standing."""
+    from ..rulebase import Subject
+    from .judge import ajudge
+
+    try:
+        verdict = await ajudge(Subject.from_draft(draft, case.profile), backend)
+    except AspireError as exc:
+        return {"error": str(exc)}
+    return {"accepts": verdict.accepts, **verdict.model_dump(mode="json")}
+
+
+def _judge_summary(records: Sequence[Record]) -> dict[str, Any] | None:
+    verdicts = [r["judge"] for r in records if isinstance(r.get("judge"), dict)]
+    if not verdicts:
+        return None
+    judged = [v for v in verdicts if "error" not in v]
+    accepts = sum(bool(v.get("accepts")) for v in judged)
+    return {
+        "judged": len(judged),
+        "no_verdict": len(verdicts) - len(judged),
+        "accepts": accepts,
+        "accept_rate": round(accepts / len(judged), 4) if judged else None,
+    }
+
+
 def _rule_rates(records: Sequence[Record]) -> dict[str, float | None]:
     rates: dict[str, float | None] = {}
     for rule in RULES:
@@ -299,7 +332,9 @@ def summarise(records: Sequence[Record], context: dict[str, Any]) -> EvalSummary
     passed = sum(r["status"] == "passed" for r in records)
     drafted = [r for r in records if r["status"] != "error"]
     latencies = [r["latency_s"] for r in drafted]
+    judge = _judge_summary(drafted)
     return {
+        **({"judge": judge} if judge else {}),
         "cases": cases,
         "passed": passed,
         "failed": sum(r["status"] == "failed" for r in records),
