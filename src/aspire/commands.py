@@ -257,33 +257,25 @@ def _judge_the_judged(args: argparse.Namespace, judged: list[Any]) -> str:
 
     from .backends.base import aclose_backend
     from .evaluation.judge import JudgeCompared, ajudge_judged, judge_agreement_to_text
-    from .progress import EvalProgress
 
     settings, backend = _settings_and_backend(args, _given_options(args))
 
-    with EvalProgress(len(judged)) as progress:
+    done = 0
 
-        def report(result: JudgeCompared) -> None:
-            # "passed": the judge agrees with the reader.
-            agrees = result.verdict is not None and result.verdict.accepts == result.reader_accepts
-            progress.update(
-                {
-                    "id": result.entry.id,
-                    "status": "passed" if agrees else "failed",
-                    "error": {"message": result.error} if result.error else None,
-                    "checks": [],
-                    "attempts": 1,
-                    "latency_s": 0.0,
-                }
+    def report(result: JudgeCompared) -> None:
+        nonlocal done
+        done += 1
+        said = "no verdict" if result.verdict is None else "accepts" if result.verdict.accepts else "rejects"
+        reader = "accepts" if result.reader_accepts else "rejects"
+        print(f"[{done}/{len(judged)}] judge {said}, reader {reader}: {result.entry.id}", file=sys.stderr, flush=True)
+
+    async def run() -> list[JudgeCompared]:
+        try:
+            return await ajudge_judged(
+                judged, backend, concurrency=args.concurrency, seed=settings.seed, on_result=report
             )
+        finally:
+            await aclose_backend(backend)
 
-        async def run() -> list[JudgeCompared]:
-            try:
-                return await ajudge_judged(
-                    judged, backend, concurrency=args.concurrency, seed=settings.seed, on_result=report
-                )
-            finally:
-                await aclose_backend(backend)
-
-        compared = asyncio.run(run())
+    compared = asyncio.run(run())
     return judge_agreement_to_text(compared)
