@@ -186,3 +186,24 @@ def test_eval_cases_store_the_judge_s_verdict_and_count_it(tmp_path):
     fake.queue(good_reply_data("Target"), "no", "still no")
     again = asyncio.run(run_eval(cases, errors, fake, EvalOptions(out_dir=tmp_path / "run2", judge=True)))
     assert again["passed"] == 1 and again["judge"]["no_verdict"] == 1
+
+
+def test_an_eval_run_carries_the_reader_s_verdict_where_a_reader_judged_the_draft(tmp_path, capsys):
+    judged = write(tmp_path / "judged", entry("seen", "accept", [], draft()))
+    cases_dir = tmp_path / "cases"
+    cases_dir.mkdir()
+    resume = "".join(f"    {line}\n" for line in STORE_PROFILE.resume.splitlines())
+    for company in ("Target", "Walmart"):
+        (cases_dir / f"{company}.yaml").write_text(
+            f"id: {company}\nprofile:\n  company: {company}\n  resume: |\n{resume}", encoding="utf-8"
+        )
+    cases, errors = load_cases([cases_dir])
+    fake = FakeBackend([good_reply_data(c.profile.company) for c in cases])
+    options = EvalOptions(out_dir=tmp_path / "run", judged=judged, generation={"max_attempts": 1})
+    summary = asyncio.run(run_eval(cases, errors, fake, options))
+    # The Target draft is the one the reader judged, word for word; Walmart's is new to the reader.
+    assert summary["reader"] == {"read": 1, "accepts": 1, "not_read": 1}
+    records = {r["id"]: r for r in map(json.loads, (tmp_path / "run" / "results.jsonl").read_text().splitlines())}
+    assert "reader" not in records["Target"]  # results.jsonl is what was drafted; the reader joins in the reports
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "## The reader" in report and "READER ACCEPT: made up for a test" in report

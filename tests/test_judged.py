@@ -125,7 +125,7 @@ def test_cli_exits_0_when_reader_and_rules_agree(tmp_path, capsys):
     [
         (["eval"], "give eval case files or folders and --out DIR (or --judged DIR)"),
         (["eval", "evals/cases"], "give eval case files or folders and --out DIR"),
-        (["eval", "--judged", "evals/judged", "--out", "x"], "--judged measures stored drafts"),
+        (["eval", "--judged", "evals/judged", "--out", "x"], "--judged without case paths measures stored drafts"),
         (["eval", "--judged", "no/such/folder"], "no such judged set: no/such/folder"),
     ],
 )

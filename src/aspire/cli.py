@@ -181,7 +181,9 @@ nothing changed makes no model calls; --no-cache turns that off.
 With --judged DIR, nothing is drafted: the rules check drafts a careful reader
 judged with the rubric (evals/RUBRIC.md, evals/judged/README.md), and aspire
 prints rules-pass x reader-accept, recall per defect tag, and every draft where
-the two disagree.
+the two disagree. Given with case paths and --out, it instead marks each draft
+of the run that a reader has judged (the same company and answer) with the
+reader's verdict, and the summary counts how many of those the reader accepts.
 
 --judge asks the model to score every draft against the reader's rubric
 (evals/RUBRIC.md), as `aspire check --judge` does. On eval cases its verdict
@@ -244,7 +246,8 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
     evaluate.add_argument(
         "--judged",
         metavar="DIR",
-        help="measure the rules against a reader's verdicts on the judged drafts in DIR, instead of drafting",
+        help="alone: measure the rules against a reader's verdicts on the judged drafts in DIR, drafting "
+        "nothing; with PATH and --out: add the reader's verdict to each draft a reader has judged",
     )
     evaluate.add_argument(
         "--judge",

@@ -192,13 +192,15 @@ def eval_command(args: argparse.Namespace) -> int:
     from .evaluation import EvalOptions, load_cases, run_eval
     from .progress import EvalProgress
 
-    if args.judged:
+    if args.judged and not args.paths:
         return _eval_judged(args)
     if not args.paths or not args.out:
         raise InputError("give eval case files or folders and --out DIR (or --judged DIR)", field="paths")
     cases, case_errors = load_cases([Path(p) for p in args.paths])
     if not cases and not case_errors:
         raise InputError("no eval cases found (looked for *.yaml, *.yml and *.jsonl)", field="paths")
+    if args.judged and not Path(args.judged).is_dir():
+        raise InputError(f"no such judged set: {args.judged}", field="judged")
     baseline = Path(args.baseline) if args.baseline else None
     if baseline is not None and not (baseline / "results.jsonl").is_file():
         raise InputError(f"the baseline folder has no results.jsonl: {baseline}", field="baseline")
@@ -217,6 +219,7 @@ def eval_command(args: argparse.Namespace) -> int:
         generation=generation,
         token_budget=args.token_budget,
         judge=args.judge,
+        judged=Path(args.judged) if args.judged else None,
     )
 
     async def evaluate(progress: EvalProgress) -> dict[str, Any]:
@@ -234,8 +237,12 @@ def eval_command(args: argparse.Namespace) -> int:
 def _eval_judged(args: argparse.Namespace) -> int:
     from .evaluation.judged import agreement_to_text, compare, load_judged
 
-    if args.paths or args.out:
-        raise InputError("--judged measures stored drafts: give no case paths and no --out", field="judged")
+    if args.out:
+        raise InputError(
+            "--judged without case paths measures stored drafts and writes nothing: drop --out, "
+            "or give case paths to draft them and add the reader's verdicts",
+            field="judged",
+        )
     folder = Path(args.judged)
     if not folder.exists():
         raise InputError(f"no such judged set: {folder}", field="judged")

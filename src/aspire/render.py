@@ -163,6 +163,12 @@ def summary_to_text(summary: dict[str, Any], out_dir: str) -> str:
     ]
     for rule, rate in summary["rules"].items():
         lines.append(f"  {rule:<40} {'n/a' if rate is None else f'{rate * 100:5.1f}%'}")
+    if reader := summary.get("reader"):
+        lines += [
+            "",
+            f"a reader's verdicts (the judged set): accepts {reader['accepts']} of the {reader['read']} drafts "
+            f"a reader has judged; {reader['not_read']} drafts not judged",
+        ]
     if judge := summary.get("judge"):
         lines += [
             "",

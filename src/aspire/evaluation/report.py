@@ -43,6 +43,14 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         "|---|---|",
     ]
     lines += [f"| `{rule}` | {_pct(rate)} |" for rule, rate in summary["rules"].items()]
+    if reader := summary.get("reader"):
+        lines += [
+            "",
+            "## The reader",
+            "",
+            f"A careful reader judged {reader['read']} of these drafts (the judged set): accepts {reader['accepts']}. "
+            f"{reader['not_read']} drafts are new to the reader.",
+        ]
     if judge_line := _judge_line(summary):
         lines += ["", "## LLM judge", "", judge_line]
     baseline = summary.get("baseline")
@@ -78,6 +86,9 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
                 lines.append(f"- FAIL expectation: {expectation['expectation']}")
         if verdict := _verdict_line(record):
             lines.append(f"- {verdict}")
+        if reader := record.get("reader"):
+            defects = f" ({', '.join(reader['defects'])})" if reader["defects"] else ""
+            lines.append(f"- READER {reader['verdict'].upper()}{defects}: {reader['reasons']}")
         draft = record["draft"]
         lines += ["", "> " + " ".join(draft["answer"].split()), ""]
         lines += [f"{n}. {g['goal']}" for n, g in enumerate(draft["plan"]["goals"], start=1)]

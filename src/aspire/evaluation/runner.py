@@ -49,6 +49,8 @@ class EvalOptions:
     generation: dict[str, Any] = field(default_factory=dict)
     # Ask the backend for the LLM judge's verdict on each draft too (evaluation.judge).
     judge: bool = False
+    # A judged set (evals/judged): a draft a reader has judged carries the reader's verdict.
+    judged: Path | None = None
 
 
 EvalSummary = dict[str, Any]
@@ -269,6 +271,8 @@ async def run_eval(
     order = {c.id: i for i, c in enumerate(cases)}
     final = [r for r in read_results(results.path) if r["id"] in wanted]
     final.sort(key=lambda r: order.get(r["id"], -1))
+    if options.judged is not None:
+        _add_reader_verdicts(final, cases, options.judged)
     summary = summarise(final, context)
     summary["this_run"] = {
         "cases_drafted": len(pending),
@@ -305,6 +309,33 @@ async def _judge_record(case: EvalCase, draft: Draft, backend: Backend) -> dict[
     return {"accepts": verdict.accepts, **verdict.model_dump(mode="json")}
 
 
+def _add_reader_verdicts(records: Sequence[Record], cases: Sequence[EvalCase], judged_dir: Path) -> None:
+    """Where a reader judged this very draft (same company, same answer), its verdict goes with the result.
+
+    The embedded model drafts the same text for the same input on the same machine, so a
+    re-run of the judged cases there is read by the reader again; any other draft is not.
+    """
+    from .judged import load_judged
+
+    def key(company: str, answer: str) -> tuple[str, str]:
+        return company.strip().lower(), " ".join(answer.split())
+
+    verdicts = {key(j.profile.company, j.draft.answer): j.judgement for j in load_judged([judged_dir])[0]}
+    companies = {c.id: c.profile.company for c in cases}
+    for record in records:
+        if record.get("draft") and record["id"] in companies:
+            judgement = verdicts.get(key(companies[record["id"]], record["draft"]["answer"]))
+            record["reader"] = judgement.model_dump(mode="json") if judgement else None
+
+
+def _reader_summary(records: Sequence[Record]) -> dict[str, Any] | None:
+    read = [r["reader"] for r in records if isinstance(r.get("reader"), dict)]
+    if not any("reader" in r for r in records):
+        return None
+    accepts = sum(v["verdict"] == "accept" for v in read)
+    return {"read": len(read), "accepts": accepts, "not_read": sum("reader" in r for r in records) - len(read)}
+
+
 def _judge_summary(records: Sequence[Record]) -> dict[str, Any] | None:
     verdicts = [r["judge"] for r in records if isinstance(r.get("judge"), dict)]
     if not verdicts:
@@ -333,8 +364,10 @@ def summarise(records: Sequence[Record], context: dict[str, Any]) -> EvalSummary
     drafted = [r for r in records if r["status"] != "error"]
     latencies = [r["latency_s"] for r in drafted]
     judge = _judge_summary(drafted)
+    reader = _reader_summary(drafted)
     return {
         **({"judge": judge} if judge else {}),
+        **({"reader": reader} if reader else {}),
         "cases": cases,
         "passed": passed,
         "failed": sum(r["status"] == "failed" for r in records),
