@@ -178,6 +178,14 @@ def test_aspiration_that_is_a_step_fails(profile, make_reply, aspiration):
     assert _verdict("aspiration-long-term", subject).verdict == "fail", aspiration
 
 
+def test_an_aspiration_that_names_a_job_is_no_to_do(profile, make_reply):
+    """Seen in the held-out drafts: "Practice" read as the verb "practise"."""
+    title = _subject(profile, make_reply(plan__aspiration="Practice Operations Manager overseeing several clinics"))
+    assert _verdict("aspiration-long-term", title).verdict == "pass"
+    todo = _subject(profile, make_reply(plan__aspiration="Practise active listening with every customer"))
+    assert _verdict("aspiration-long-term", todo).verdict == "fail"
+
+
 def test_aspiration_that_repeats_an_early_goal_fails(profile, make_reply):
     subject = _subject(profile, make_reply(plan__aspiration="Lead a seasonal sales promotion"))
     result = _verdict("aspiration-long-term", subject)
@@ -404,6 +412,23 @@ def test_skills_spelled_with_symbols_are_found_in_the_inputs(profile, good_reply
     assert result.verdict == "fail" and "GoogleCloud" in result.evidence and "AWS" not in result.evidence
 
 
+def test_evidence_may_say_what_the_resume_lacks_or_point_at_earlier_steps(profile, good_reply):
+    """Seen in the held-out drafts: a coach's evidence for a new step is often the gap it fills."""
+    for evidence in ("No regulated-product work on the resume yet.", "The coaching and project steps above."):
+        good_reply["plan"]["goals"][1]["evidence"] = evidence
+        assert _verdict("grounded", _subject(profile, good_reply)).verdict == "pass", evidence
+
+
+def test_the_answer_may_name_what_the_plan_names(profile, good_reply):
+    """Seen in the held-out drafts: "VP" for the plan's Vice President, the plan's own "P&L"."""
+    good_reply["plan"]["goals"][-1]["goal"] = "Step up to Vice President of Stores"
+    good_reply["plan"]["goals"][1]["goal"] = "Own the store's P&L for a full year"
+    answer = good_reply["answer"] + " I'd own the store's P&L first, and eventually grow into a VP role."
+    assert _verdict("grounded", _subject(profile, dict(good_reply, answer=answer))).verdict == "pass"
+    unplanned = good_reply["answer"] + " I have run the EMEA region's P&L."
+    assert _verdict("grounded", _subject(profile, dict(good_reply, answer=unplanned))).verdict == "fail"
+
+
 def test_grounded_skips_without_a_resume(profile, good_reply):
     assert _verdict("grounded", _subject(profile, good_reply, resume=None, skills=())).verdict == "skip"
 
@@ -464,6 +489,13 @@ def test_shared_phrasing_that_the_candidate_used_is_not_echo(profile, good_reply
 def test_red_flags_fail(profile, good_reply, sentence):
     answer = good_reply["answer"] + " " + sentence
     assert _verdict("no-red-flags", _subject(profile, dict(good_reply, answer=answer))).verdict == "fail", sentence
+
+
+def test_a_pilot_project_is_no_career_in_aviation(profile, good_reply):
+    answer = good_reply["answer"] + " I'd offer my store to pilot new initiatives."
+    assert _verdict("no-red-flags", _subject(profile, dict(good_reply, answer=answer))).verdict == "pass"
+    answer = good_reply["answer"] + " One day I want to become a pilot."
+    assert _verdict("no-red-flags", _subject(profile, dict(good_reply, answer=answer))).verdict == "fail"
 
 
 def test_skip_never_counts_as_a_failure():

@@ -169,6 +169,30 @@ def test_past_learning_at_the_target_company_fails_even_beside_a_plan():
     assert result.verdict == "fail" and "already worked with Target" in result.evidence
 
 
+def test_a_goal_said_already_done_fails():
+    """Seen in the held-out drafts: "I've already put together a seasonal cocktail"."""
+    answer = good_reply_data("Target")["answer"] + " I've already run a holiday window display at Best Buy."
+    draft = subject(answer=answer, plan__goals__2__goal="Run a holiday window display for Target")
+    result = claims_are_true(draft)
+    assert result.verdict == "fail" and "as done" in result.evidence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Seen in the held-out drafts: "I need" is no past tense, "I'm after" no claim.
+        "That is the experience I need to move into a district role and eventually a regional one.",
+        "The main advance I'm after is moving into district leadership, and in the long run regional.",
+        # A verb "plan" in the past is no future: "helping the store manager plan promotions at Best Buy".
+        "I've helped the store manager plan promotions at Best Buy.",
+    ],
+)
+def test_wanting_and_needing_are_no_claims_and_a_past_plan_no_future(sentence):
+    answer = good_reply_data("Target")["answer"] + " " + sentence
+    draft = subject(answer=answer, plan__goals__2__goal="Lead a regional district of stores")
+    assert claims_are_true(draft).passed and answer_is_fluent(draft).passed
+
+
 def test_the_future_told_as_future_passes():
     answer = good_reply_data("Target")["answer"] + " I want to earn a district leadership certificate next."
     assert claims_are_true(subject(answer=answer, plan__goals__2__goal="Earn a district leadership certificate")).passed

@@ -124,7 +124,8 @@ INTERVIEWERS_JOB = re.compile(
 
 UNRELATED_FIELDS = re.compile(
     r"\b(actor|actress|acting career|musician|rock star|professional athlete|pro athlete|influencer|"
-    r"youtuber|politician|novelist|pilot|astronaut|movie star|film star|celebrity)\b",
+    r"youtuber|politician|novelist|(?:an?|airline|commercial|become an?) pilot|astronaut|movie star|film star|"
+    r"celebrity)\b",
     re.IGNORECASE,
 )
 

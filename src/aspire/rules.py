@@ -9,10 +9,11 @@ says ``skip`` rather than guessing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
-from . import english, lexicon, rules_meaning, text
+from . import english, lexicon, resume_facts, rules_meaning, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
@@ -99,13 +100,20 @@ def aspiration_not_salary_location_company(s: Subject) -> CheckResult:
     return _pass(rule, f'"{aspiration}" is a career destination, not pay, a place or the company.')
 
 
+def _opens_with_a_title(aspiration: str) -> bool:
+    """ "Practice Operations Manager overseeing clinics" names a job: capitalised words up to a job word."""
+    words = aspiration.split()
+    capitalised = list(itertools.takewhile(lambda w: w[:1].isupper(), words))
+    return len(capitalised) >= 2 and any(resume_facts.level(w) for w in capitalised[1:])
+
+
 def aspiration_long_term(s: Subject) -> CheckResult:
     rule = "aspiration-long-term"
     if s.plan is None:
         return _no_plan(rule)
     aspiration = s.plan.aspiration
     problems = []
-    if match := lexicon.TODO_OPENINGS.search(aspiration):
+    if (match := lexicon.TODO_OPENINGS.search(aspiration)) and not _opens_with_a_title(aspiration):
         problems.append(f'"{aspiration}" opens with "{match.group(0)}", a first step or a to-do.')
     if match := lexicon.SHORT_HORIZON.search(aspiration):
         problems.append(f'"{aspiration}" is set "{match.group(0)}", a short-term horizon.')
@@ -381,6 +389,13 @@ def _spelled_in(term: str, inputs: str) -> bool:
 _CREDENTIAL_NOUNS = text.stems("certification certificate license licence degree diploma credential qualification")
 
 
+# Evidence for a new step may say what the resume lacks ("No regulated-product work on the resume
+# yet") or point at the plan's earlier steps ("The coaching and project steps above"): no claim.
+_EVIDENCE_OF_A_GAP = re.compile(
+    r"\b(?:no|none|nothing|not|yet|lacks?|missing|steps? above|goals? above|earlier steps?)\b", re.IGNORECASE
+)
+
+
 def grounded(s: Subject) -> CheckResult:
     rule = "grounded"
     if not s.resume and not s.skills:
@@ -391,15 +406,20 @@ def grounded(s: Subject) -> CheckResult:
     )
     # A plan may name what the candidate will do (a credential to earn, a title
     # to reach); claims about the candidate must come from the inputs.
-    known = text.stems(inputs) | text.stems(plan_text) | text.acronyms(inputs)
+    known = text.stems(inputs) | text.stems(plan_text) | text.acronyms(inputs) | text.acronyms(plan_text)
     known_numbers = set(text.numbers(inputs)) | set(text.numbers(plan_text))
     claims = [("answer", s.answer)] + [("strength", item) for item in s.strengths]
     if s.plan is not None:
-        claims += [("evidence", g.evidence) for g in s.plan.goals[1:] if g.evidence.strip()]
+        claims += [
+            ("evidence", g.evidence)
+            for g in s.plan.goals[1:]
+            if g.evidence.strip() and not _EVIDENCE_OF_A_GAP.search(g.evidence)
+        ]
     problems = []
     for where, claim in claims:
         invented = [n for n in text.numbers(claim) if n not in known_numbers]
-        invented += _unsupported_names(claim, known, inputs)
+        # "P&L" and "VP" as the plan spells them ("Own the store's P&L", "Vice President of People").
+        invented += _unsupported_names(claim, known, f"{inputs}\n{plan_text}")
         for match in lexicon.YEARS_OF_EXPERIENCE.finditer(claim):
             if not re.search(re.escape(match.group(1)), inputs, re.IGNORECASE) and not re.search(
                 text.same_horizon(match.group(1)), inputs, re.IGNORECASE

@@ -264,15 +264,16 @@ def _borrowed(support: str, s: Subject) -> str:
 
 
 # A sentence about the candidate's past or present: "I have led", "I earned", "I am certified".
+# "I need" and "I succeed" are no past tense: a past "-ed" never follows an "e".
 _CLAIM = re.compile(
-    r"\b(?:I(?:'ve|\u2019ve| have| had| was| am|'m|\u2019m)\b|I\s+(?:\w+ed|led|ran|won|built|taught|grew|"
+    r"\b(?:I(?:'ve|\u2019ve| have| had| was| am|'m|\u2019m)\b|I\s+(?:\w*[^e\W]ed|led|ran|won|built|taught|grew|"
     r"made|got|did|held|hold|spent|brought|kept|drove|wrote|oversaw|began|became)\b|my (?:experience|background)\b|"
     r"\balready\b)",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
-    r"\b(?:will|would|'d|\u2019d|want|hope|hoping|plan|planning|aim|aiming|intend|going to|next|future|"
-    r"eventually|toward|towards|looking)\b",
+    r"\b(?:will|would|'d|\u2019d|want|hope|hoping|plan(?:ning)? to|my plan|aim(?:ing)? to|my aim|intend|going to|"
+    r"next|future|eventually|toward|towards|looking to|looking forward|long run|long term|I'm after|I am after)\b",
     re.IGNORECASE,
 )
 _WORKED_WITH = re.compile(
@@ -289,6 +290,9 @@ def _claims(s: Subject) -> list[str]:
     return [c for c in clauses if _CLAIM.search(c) and not _FUTURE.search(c)]
 
 
+_ALREADY = re.compile(r"\balready\b", re.IGNORECASE)
+
+
 def _goal_told_as_done(claim: str, s: Subject, resume_stems: frozenset[str]) -> str:
     """A later goal the claim says is done, in words the resume never uses."""
     if s.plan is None:
@@ -298,9 +302,11 @@ def _goal_told_as_done(claim: str, s: Subject, resume_stems: frozenset[str]) -> 
         acronyms = text.abbreviations(goal)
         wanted = text.specific_stems(goal) | acronyms
         wanted -= _CREDENTIAL_NOUNS | text.stems("earn obtain pass complete gain achieve learn master set")
-        new = (wanted & said) - resume_stems
-        # Two of the goal's own words the resume never uses ("drift monitoring"), or its credential ("CCRN").
-        if len(new) >= 2 or new & acronyms:
+        shared = wanted & said
+        new = shared - resume_stems
+        # Two of the goal's own words the resume never uses ("drift monitoring"), or its credential ("CCRN");
+        # said "already", one new word is enough ("I've already put together a seasonal cocktail").
+        if len(new) >= 2 or new & acronyms or (_ALREADY.search(claim) and new and len(shared) >= 2):
             return goal
     return ""
 
