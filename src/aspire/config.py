@@ -40,8 +40,12 @@ class Settings(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = None
     local_model_path: Path | None = Field(
-        default=None, description="A GGUF file for the local backend; None means the embedded model."
+        default=None, description="A GGUF file for the local backend; None means an embedded model."
     )
+    embedded_model: str = Field(
+        default="qwen2.5-coder-0.5b", description="Which embedded model the local backend runs without a GGUF file."
+    )
+    embedded_model_reason: str = Field(default="the default", description="Why that embedded model, for humans.")
     max_attempts: int = Field(default=3, ge=1, le=10)
     max_tokens: int = Field(default=1400, ge=64)
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
@@ -131,9 +135,25 @@ def resolve_settings(
         values["base_url"] = base_url
         values["api_key"] = SecretStr(api_key) if api_key else None
     else:
-        path = local_model_path or model or env_str("ASPIRE_LOCAL_MODEL")
+        from .embedded_model import embedded_model, is_embedded_name
+
+        # --model names an embedded model ("qwen2.5-coder-1.5b", "1.5b") or a GGUF file; an
+        # option beats ASPIRE_LOCAL_MODEL, which beats ASPIRE_EMBEDDED_MODEL.
+        named = model if model is not None and is_embedded_name(model) else None
+        path = local_model_path or (None if named else model) or (None if named else env_str("ASPIRE_LOCAL_MODEL"))
         if path is not None:
             values["local_model_path"] = Path(path).expanduser()
+        elif named is not None:
+            values["embedded_model"] = embedded_model(named).name
+            values["embedded_model_reason"] = "chosen with --model"
+        elif (wanted := env_str("ASPIRE_EMBEDDED_MODEL")) is not None:
+            if not is_embedded_name(wanted):
+                raise ConfigError(
+                    f"unknown embedded model {wanted!r}; choose one of: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b",
+                    setting="ASPIRE_EMBEDDED_MODEL",
+                )
+            values["embedded_model"] = embedded_model(wanted).name
+            values["embedded_model_reason"] = "ASPIRE_EMBEDDED_MODEL is set"
 
     numeric: list[tuple[str, str, Any, Callable[[str], Any], str]] = [
         ("max_attempts", "ASPIRE_MAX_ATTEMPTS", max_attempts, int, "a whole number"),

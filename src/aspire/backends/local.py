@@ -15,12 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Constraint
-from ..embedded_model import (
-    EMBEDDED_MODEL_NAME,
-    EXPECTED_SHA256,
-    check_user_model,
-    ensure_embedded_model,
-)
+from ..embedded_model import DEFAULT_EMBEDDED, EmbeddedModel, check_user_model, ensure_embedded_model
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
 from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
 
@@ -259,8 +254,10 @@ class LocalBackend:
         n_threads: int | None = None,
         repeat_penalty: float = REPEAT_PENALTY,
         constraint: Constraint | None = None,
+        embedded: EmbeddedModel = DEFAULT_EMBEDDED,
     ) -> None:
         self._model_path = model_path
+        self._embedded = embedded
         self.constraint: Constraint = constraint or default_constraint()
         self._repeat_penalty = repeat_penalty
         self._n_ctx = n_ctx
@@ -271,7 +268,7 @@ class LocalBackend:
     @property
     def model(self) -> str:
         if self._model_path is None:
-            return EMBEDDED_MODEL_NAME
+            return self._embedded.model_name
         return self._model_path.stem
 
     @property
@@ -281,7 +278,7 @@ class LocalBackend:
         # llama.cpp's arithmetic: both are part of the identity.
         how = f"{self.constraint}|blocks:{PROMPT_BLOCK}"
         if self._model_path is None:
-            return f"{EMBEDDED_MODEL_NAME}@sha256:{EXPECTED_SHA256}|{how}"
+            return f"{self._embedded.model_name}@sha256:{self._embedded.sha256}|{how}"
         try:
             stat = self._model_path.stat()
         except OSError:
@@ -290,7 +287,7 @@ class LocalBackend:
 
     def resolve_model_path(self) -> Path:
         if self._model_path is None:
-            return ensure_embedded_model()
+            return ensure_embedded_model(model=self._embedded)
         return check_user_model(self._model_path)
 
     def _grammar_for(self, schema: dict[str, Any]) -> Any:
