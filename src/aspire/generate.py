@@ -103,6 +103,8 @@ class _DraftSession:
         self.repair = settings.repair or ("fresh" if backend.name == "local" else "conversation")
         self.schema = prompts.generation_schema(profile)
         self.messages: list[Message] = prompts.build_messages(profile)
+        # The system prompt and worked examples: every turn before the candidate's.
+        self.fixed_messages = len(self.messages) - 1
         self.avoid_words = prompts.avoid_words(profile)
         self.latin_only = text.latin_script_only(profile.all_text())
         self.usage = Usage()
@@ -125,6 +127,7 @@ class _DraftSession:
             avoid_words=self.avoid_words,
             latin_only=self.latin_only,
             deadline=self.deadline,
+            fixed_messages=self.fixed_messages,
         )
 
     def _temperature(self) -> float:

@@ -30,6 +30,10 @@ class ChatRequest:
     # When the whole draft must be done, on the time.monotonic() clock. Not part
     # of what is asked (the reply cache ignores it), only of how long to wait.
     deadline: float | None = field(default=None, compare=False)
+    # How many leading messages are the same for every candidate (the system prompt and
+    # the worked examples): a backend may keep its work on them across processes. Not
+    # part of what is asked either.
+    fixed_messages: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

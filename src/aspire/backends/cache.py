@@ -65,7 +65,7 @@ class CachingBackend:
             "model": _identity(self.inner),
             "templates": self._template_version,
             # The deadline says how long to wait, not what is asked.
-            "request": {k: v for k, v in asdict(request).items() if k != "deadline"},
+            "request": {k: v for k, v in asdict(request).items() if k not in ("deadline", "fixed_messages")},
         }
         blob = json.dumps(material, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()

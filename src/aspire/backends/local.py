@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
+import logging
 import os
 import threading
 import time
 from collections.abc import AsyncIterator, Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from ..config import Constraint
 from ..embedded_model import DEFAULT_EMBEDDED, EmbeddedModel, check_user_model, ensure_embedded_model
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
 from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
+
+logger = logging.getLogger("aspire")
 
 
 @dataclass
@@ -29,6 +32,8 @@ class _LoadedModel:
     non_latin_tokens: Any = None
     # llguidance's tokenizer for this model; built once (about 1.5 s).
     guidance_engine: Any = None
+    # Fixed prompts (by state key) this process has looked up on disk or saved there.
+    prefixes_seen: set[str] = field(default_factory=set)
 
     def non_latin(self) -> Any:
         if self.non_latin_tokens is None:
@@ -99,6 +104,8 @@ def _block_aligned_llama() -> type:
     class BlockAlignedLlama(Llama):
         # The cache's leading tokens that the last prompt read as whole blocks.
         whole_blocks = 0
+        # The last prompt's tokens, to find its fixed prefix afterwards.
+        last_prompt: Sequence[int] = ()
 
         def generate(
             self, tokens: Sequence[int], *args: Any, **kwargs: Any
@@ -108,6 +115,7 @@ def _block_aligned_llama() -> type:
             # prefix and reads the rest from there, n_batch tokens at a time.
             self.n_tokens = reusable_prefix(self.input_ids[: self.n_tokens], self.whole_blocks, tokens, self.n_batch)
             self.whole_blocks = len(tokens) // self.n_batch * self.n_batch
+            self.last_prompt = tokens
             return (yield from super().generate(tokens, *args, **kwargs))
 
     return BlockAlignedLlama
@@ -340,15 +348,52 @@ class LocalBackend:
             raise DeadlineError("the draft's time limit ran out before the next attempt", backend=self.name)
         return _load(self.resolve_model_path(), self._n_ctx, self._n_threads)
 
+    def _prefix_file(self, request: ChatRequest) -> Path | None:
+        """Where the state of this request's fixed messages is kept, or None if it has none."""
+        if request.fixed_messages <= 0:
+            return None
+        from ..embedded_model import cache_dir
+        from .prefix_state import state_key
+
+        identity = f"{self.cache_identity}|ctx:{self._n_ctx}|threads:{self._n_threads}"
+        return cache_dir() / "prompt-state" / f"{state_key(identity, request.messages[: request.fixed_messages])}.bin"
+
+    def _restore_prefix(self, loaded: _LoadedModel, request: ChatRequest) -> None:
+        """Load the fixed messages' saved state, the first time this process sees them."""
+        path = self._prefix_file(request)
+        if path is None or path.name in loaded.prefixes_seen:
+            return
+        from .prefix_state import load
+
+        if load(loaded.llama, path):
+            loaded.prefixes_seen.add(path.name)
+
+    def _keep_prefix(self, loaded: _LoadedModel, request: ChatRequest) -> None:
+        """Save the fixed messages' state after the first request that read them."""
+        path = self._prefix_file(request)
+        if path is None or path.name in loaded.prefixes_seen:
+            return
+        from .prefix_state import fixed_prefix, save
+
+        loaded.prefixes_seen.add(path.name)
+        n_tokens = fixed_prefix(loaded.llama, list(loaded.llama.last_prompt), request.fixed_messages, PROMPT_BLOCK)
+        if n_tokens:
+            try:
+                save(loaded.llama, path, n_tokens)
+            except OSError as exc:  # a read-only cache costs speed, never a draft
+                logger.info("could not save the prompt state (%s); the next process reads the prompt", exc)
+
     def complete(self, request: ChatRequest) -> Completion:
         loaded = self._loaded(request)
         with loaded.lock:
             _check_fits(loaded.llama, request, self._n_ctx)
+            self._restore_prefix(loaded, request)
             try:
                 result = loaded.llama.create_chat_completion(**self._sampling(loaded, request))
             except ValueError as exc:
                 # llama-cpp-python raises ValueError when the prompt exceeds n_ctx.
                 raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
+            self._keep_prefix(loaded, request)
         choice = result["choices"][0]
         usage = result.get("usage") or {}
         return Completion(
@@ -369,6 +414,7 @@ class LocalBackend:
         finish_reason = None
         with loaded.lock:
             prompt_tokens = _check_fits(loaded.llama, request, self._n_ctx)
+            self._restore_prefix(loaded, request)
             try:
                 chunks = loaded.llama.create_chat_completion(**self._sampling(loaded, request), stream=True)
                 for chunk in chunks:
@@ -380,6 +426,7 @@ class LocalBackend:
                         yield delta
             except ValueError as exc:
                 raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
+            self._keep_prefix(loaded, request)
         yield Completion(
             text="".join(pieces),
             finish_reason=finish_reason,

@@ -200,6 +200,7 @@ class _JudgeCall:
             max_tokens=JUDGE_MAX_TOKENS,
             temperature=0.0,
             seed=self.seed + self.attempts,
+            fixed_messages=1,  # the rubric, the same for every draft
         )
 
     def take(self, completion: Completion) -> JudgeVerdict:
