@@ -200,6 +200,7 @@ def cold_draft_figures(repeats: int) -> dict[str, Any]:
             return time.perf_counter() - started, json.loads(done.stdout)["answer"]
 
         unsaved_s, answer = new_process()
+        saved_mb = sum(p.stat().st_size for p in (Path(cache) / "prompt-state").glob("*.bin")) / 1e6
         cold = [new_process() for _ in range(repeats)]
         assert all(a == answer for _, a in cold), "a new process drafted another answer"
     backend = LocalBackend()
@@ -212,6 +213,7 @@ def cold_draft_figures(repeats: int) -> dict[str, Any]:
     cold_s = statistics.median(s for s, _ in cold)
     return {
         "cold_draft_unsaved_s": round(unsaved_s, 2),
+        "prompt_state_mb": round(saved_mb, 1),
         "cold_draft_s": round(cold_s, 2),
         "warm_same_draft_s": round(statistics.median(warm), 2),
         "cold_draft_ratio": round(cold_s / statistics.median(warm), 3),
