@@ -207,3 +207,5 @@ def test_an_eval_run_carries_the_reader_s_verdict_where_a_reader_judged_the_draf
     assert "reader" not in records["Target"]  # results.jsonl is what was drafted; the reader joins in the reports
     report = (tmp_path / "run" / "report.md").read_text()
     assert "## The reader" in report and "READER ACCEPT: made up for a test" in report
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert "<h2>The reader</h2>" in html and "READER ACCEPT: made up for a test" in html

@@ -156,6 +156,10 @@ def _case_html(record: dict[str, Any]) -> str:
         return f"<details open>{head}{''.join(body)}</details>"
     if verdict := _verdict_line(record):
         body.append(f'<p class="meta">{escape(verdict)}</p>')
+    if reader := record.get("reader"):
+        defects = f" ({', '.join(reader['defects'])})" if reader["defects"] else ""
+        said = f"READER {reader['verdict'].upper()}{defects}: {reader['reasons']}"
+        body.append(f'<p class="meta">{escape(said)}</p>')
     fails = [c for c in record["checks"] if c["verdict"] == "fail"]
     unmet = [e for e in record["expectations"] if not e["passed"]]
     if fails or unmet:
@@ -193,6 +197,13 @@ def html_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) -> s
             f"<table><tr><th>rule</th><th>before</th><th>after</th></tr>{rows}</table>"
         )
     cases = "".join(_case_html(r) for r in _sorted(records))
+    reader = summary.get("reader")
+    read = (
+        f"<h2>The reader</h2><p>A careful reader judged {reader['read']} of these drafts: accepts "
+        f"{reader['accepts']}. {reader['not_read']} drafts are new to the reader.</p>"
+        if reader
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -207,6 +218,7 @@ templates {escape(summary["template_version"])} · written {escape(summary["writ
 tokens · {summary["attempts"]["total"]} attempts · mean {summary["latency_s"]["mean"]} s per case</p>
 <h2>Rules</h2>
 <table><tr><th>rule</th><th>pass rate</th><th></th></tr>{rules}</table>
+{read}
 {f"<h2>LLM judge</h2><p>{escape(_judge_line(summary))}</p>" if summary.get("judge") else ""}
 {compared}
 <h2>Cases, failures first</h2>
