@@ -177,7 +177,7 @@ def warm_draft_figures(count: int) -> dict[str, Any]:
 def cold_draft_figures(repeats: int) -> dict[str, Any]:
     """A draft in a new process (the CLI, as a user runs it) against the same draft in a
     process that has drafted before. The new process loads the fixed prompt's saved state
-    (backends/prefix_state.py) instead of reading ~2,800 tokens again; the first run, with
+    (backends/prefix_state.py) instead of reading ~1,700 tokens again; the first run, with
     nothing saved yet, is reported too."""
     import subprocess
     import tempfile

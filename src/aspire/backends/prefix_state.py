@@ -1,6 +1,6 @@
 """The fixed prompt's model state on disk, so that a new process skips reading it again.
 
-Every draft opens with the same ~2,800 tokens: the system prompt and the worked
+Every draft opens with the same ~1,700 tokens: the system prompt and the worked
 examples. A process reads them once and keeps them in llama.cpp's cache, but a
 new process (every CLI draft) read them again, most of a cold draft's extra
 time. After a process has read them, the model state of that fixed prefix is
@@ -34,7 +34,7 @@ from .base import Message
 logger = logging.getLogger("aspire")
 
 FORMAT = 1
-# Saved prompts kept per cache folder (about 35 MB each for the 0.5B model): old
+# Saved prompts kept per cache folder (20.5 MB each for the 0.5B model): old
 # templates and models leave theirs behind.
 KEEP = 6
 
