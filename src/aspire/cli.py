@@ -232,7 +232,8 @@ def _add_check_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentP
     check.set_defaults(handler=commands.check_command)
 
 
-def _add_model_options(group: argparse._ArgumentGroup) -> None:
+def _add_model_options(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The model options check and eval share (draft has its own help text for them)."""
     group.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
     group.add_argument(
         "--model",
@@ -279,16 +280,9 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
         help="stop starting cases once this run has spent N tokens; the rest are skipped (errors) and "
         "drafted by the next run with the same --out",
     )
-    evaluate.add_argument("--no-cache", action="store_true", help="always call the model")
     evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/replies)")
-    evaluate.add_argument("--backend", choices=["local", "openai"], help="model backend (as for draft)")
-    evaluate.add_argument(
-        "--model",
-        metavar="M",
-        help="model name for openai; for local, an embedded model (qwen2.5-coder-1.5b) or a .gguf file",
-    )
+    _add_model_options(evaluate)
     evaluate.add_argument("--max-attempts", type=int, metavar="N", help="attempts per case including repairs")
-    evaluate.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")
     evaluate.set_defaults(handler=commands.eval_command)
 
