@@ -84,3 +84,32 @@ def test_a_new_process_loads_the_saved_prompt_and_drafts_the_same(tmp_path):
     assert "career coach" in text and meta["n_tokens"] % 64 == 0
     distinctive = max(Path(resume).read_text().splitlines(), key=len).strip("-* ")[:40]
     assert distinctive not in text and "Target company: Target" not in text
+
+
+class FakeVocab:
+    def n_vocab(self) -> int:
+        return 300
+
+    def detokenize(self, tokens: list[int]) -> bytes:
+        return bytes([tokens[0] % 256])
+
+
+def test_the_non_latin_token_list_is_kept_and_a_bad_copy_found_again(tmp_path, monkeypatch):
+    from aspire.backends import local
+
+    monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path / "cache"))
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    found = local._cached_non_latin_tokens(FakeVocab(), model)
+    assert found.tolist() == local._non_latin_tokens(FakeVocab()).tolist() and len(found) > 0
+    [saved] = (tmp_path / "cache" / "prompt-state").glob("non-latin-*.npy")
+
+    def never(llama):
+        raise AssertionError("found again instead of read")
+
+    monkeypatch.setattr(local, "_non_latin_tokens", never)
+    assert local._cached_non_latin_tokens(FakeVocab(), model).tolist() == found.tolist()
+    saved.write_bytes(b"not an array")
+    monkeypatch.undo()
+    monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path / "cache"))
+    assert local._cached_non_latin_tokens(FakeVocab(), model).tolist() == found.tolist()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
 import json
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Generator, Iterator, Sequence
@@ -34,10 +36,12 @@ class _LoadedModel:
     guidance_engine: Any = None
     # Fixed prompts (by state key) this process has looked up on disk or saved there.
     prefixes_seen: set[str] = field(default_factory=set)
+    # The model file, as the token list's cache knows it.
+    path: Path | None = None
 
     def non_latin(self) -> Any:
         if self.non_latin_tokens is None:
-            self.non_latin_tokens = _non_latin_tokens(self.llama)
+            self.non_latin_tokens = _cached_non_latin_tokens(self.llama, self.path)
         return self.non_latin_tokens
 
     def guidance(self) -> Any:
@@ -143,7 +147,7 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> _LoadedModel:
                 )
             except (ValueError, RuntimeError) as exc:
                 raise ModelFileError(f"llama.cpp could not load {path}: {exc}", path=str(path)) from None
-            _MODELS[key] = _LoadedModel(llama=llama, lock=threading.Lock())
+            _MODELS[key] = _LoadedModel(llama=llama, lock=threading.Lock(), path=path)
         return _MODELS[key]
 
 
@@ -175,6 +179,39 @@ def _non_latin_tokens(llama: Any) -> Any:
         [token for token in range(llama.n_vocab()) if not _NON_LATIN_LEAD_BYTES.isdisjoint(llama.detokenize([token]))],
         dtype=np.intc,
     )
+
+
+def _cached_non_latin_tokens(llama: Any, path: Path | None) -> Any:
+    """:func:`_non_latin_tokens`, kept beside the prompt state: a new process spends 0.25 s
+    finding them, an eighth of what it spends before its first token."""
+    import numpy as np
+
+    if path is None:
+        return _non_latin_tokens(llama)
+    from ..embedded_model import cache_dir
+
+    stat = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    cached = cache_dir() / "prompt-state" / f"non-latin-{key}.npy"
+    try:
+        tokens = np.load(cached, allow_pickle=False)
+        if (
+            tokens.dtype == np.intc
+            and tokens.ndim == 1
+            and (tokens.size == 0 or 0 <= tokens.min() <= tokens.max() < llama.n_vocab())
+        ):
+            return tokens
+    except (OSError, ValueError):
+        pass
+    tokens = _non_latin_tokens(llama)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as handle:
+            np.save(handle, tokens, allow_pickle=False)
+        os.replace(handle.name, cached)
+    except OSError:
+        pass  # a read-only cache costs a quarter second, never a draft
+    return tokens
 
 
 def _bias_processor(bias: Any) -> Any:
