@@ -43,14 +43,8 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         "|---|---|",
     ]
     lines += [f"| `{rule}` | {_pct(rate)} |" for rule, rate in summary["rules"].items()]
-    if reader := summary.get("reader"):
-        lines += [
-            "",
-            "## The reader",
-            "",
-            f"A careful reader judged {reader['read']} of these drafts (the judged set): accepts {reader['accepts']}. "
-            f"{reader['not_read']} drafts are new to the reader.",
-        ]
+    if reader_line := _reader_summary_line(summary):
+        lines += ["", "## The reader", "", reader_line]
     if judge_line := _judge_line(summary):
         lines += ["", "## LLM judge", "", judge_line]
     baseline = summary.get("baseline")
@@ -86,9 +80,8 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
                 lines.append(f"- FAIL expectation: {expectation['expectation']}")
         if verdict := _verdict_line(record):
             lines.append(f"- {verdict}")
-        if reader := record.get("reader"):
-            defects = f" ({', '.join(reader['defects'])})" if reader["defects"] else ""
-            lines.append(f"- READER {reader['verdict'].upper()}{defects}: {reader['reasons']}")
+        if reader := _reader_line(record):
+            lines.append(f"- {reader}")
         draft = record["draft"]
         lines += ["", "> " + " ".join(draft["answer"].split()), ""]
         lines += [f"{n}. {g['goal']}" for n, g in enumerate(draft["plan"]["goals"], start=1)]
@@ -107,17 +100,33 @@ def _judge_line(summary: dict[str, Any]) -> str:
     )
 
 
+def _reader_summary_line(summary: dict[str, Any]) -> str:
+    reader = summary.get("reader")
+    if not reader:
+        return ""
+    return (
+        f"A careful reader judged {reader['read']} of these drafts (the judged set): accepts {reader['accepts']}. "
+        f"{reader['not_read']} drafts are new to the reader."
+    )
+
+
+def _reader_line(record: dict[str, Any]) -> str:
+    reader = record.get("reader")
+    if not reader:
+        return ""
+    defects = f" ({', '.join(reader['defects'])})" if reader["defects"] else ""
+    return f"READER {reader['verdict'].upper()}{defects}: {reader['reasons']}"
+
+
 def _verdict_line(record: dict[str, Any]) -> str:
     verdict = record.get("judge")
     if not isinstance(verdict, dict):
         return ""
     if "error" in verdict:
         return f"JUDGE gave no verdict: {verdict['error']}"
-    scores = ", ".join(
-        f"{key} {verdict[key]['score']}/5"
-        for key in ("aspiration", "plan", "answer", "truthful", "self_assessment")
-        if verdict.get(key)
-    )
+    from .judge import RUBRIC
+
+    scores = ", ".join(f"{line.key} {verdict[line.key]['score']}/5" for line in RUBRIC if verdict.get(line.key))
     defects = f"; defects: {', '.join(verdict['defects'])}" if verdict.get("defects") else ""
     return f"JUDGE {'ACCEPT' if verdict.get('accepts') else 'REJECT'} ({scores}{defects})"
 
@@ -156,10 +165,8 @@ def _case_html(record: dict[str, Any]) -> str:
         return f"<details open>{head}{''.join(body)}</details>"
     if verdict := _verdict_line(record):
         body.append(f'<p class="meta">{escape(verdict)}</p>')
-    if reader := record.get("reader"):
-        defects = f" ({', '.join(reader['defects'])})" if reader["defects"] else ""
-        said = f"READER {reader['verdict'].upper()}{defects}: {reader['reasons']}"
-        body.append(f'<p class="meta">{escape(said)}</p>')
+    if reader := _reader_line(record):
+        body.append(f'<p class="meta">{escape(reader)}</p>')
     fails = [c for c in record["checks"] if c["verdict"] == "fail"]
     unmet = [e for e in record["expectations"] if not e["passed"]]
     if fails or unmet:
@@ -197,13 +204,7 @@ def html_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) -> s
             f"<table><tr><th>rule</th><th>before</th><th>after</th></tr>{rows}</table>"
         )
     cases = "".join(_case_html(r) for r in _sorted(records))
-    reader = summary.get("reader")
-    read = (
-        f"<h2>The reader</h2><p>A careful reader judged {reader['read']} of these drafts: accepts "
-        f"{reader['accepts']}. {reader['not_read']} drafts are new to the reader.</p>"
-        if reader
-        else ""
-    )
+    read = f"<h2>The reader</h2><p>{escape(line)}</p>" if (line := _reader_summary_line(summary)) else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
