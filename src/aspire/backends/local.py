@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Generator, Iterator, Sequence
@@ -20,6 +21,7 @@ from typing import Any
 from ..config import Constraint
 from ..embedded_model import DEFAULT_EMBEDDED, EmbeddedModel, check_user_model, ensure_embedded_model
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
+from ..files import atomic_write_bytes
 from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
 
 logger = logging.getLogger("aspire")
@@ -188,11 +190,11 @@ def _cached_non_latin_tokens(llama: Any, path: Path | None) -> Any:
 
     if path is None:
         return _non_latin_tokens(llama)
-    from ..embedded_model import cache_dir
+    from .prefix_state import state_dir
 
     stat = path.stat()
     key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
-    cached = cache_dir() / "prompt-state" / f"non-latin-{key}.npy"
+    cached = state_dir() / f"non-latin-{key}.npy"
     try:
         tokens = np.load(cached, allow_pickle=False)
         if (
@@ -204,13 +206,10 @@ def _cached_non_latin_tokens(llama: Any, path: Path | None) -> Any:
     except (OSError, ValueError):
         pass
     tokens = _non_latin_tokens(llama)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as handle:
-            np.save(handle, tokens, allow_pickle=False)
-        os.replace(handle.name, cached)
-    except OSError:
-        pass  # a read-only cache costs a quarter second, never a draft
+    buffer = io.BytesIO()
+    np.save(buffer, tokens, allow_pickle=False)
+    with contextlib.suppress(OSError):  # a read-only cache costs a quarter second, never a draft
+        atomic_write_bytes(cached, buffer.getvalue())
     return tokens
 
 
@@ -389,15 +388,13 @@ class LocalBackend:
         """Where the state of this request's fixed messages is kept, or None if it has none."""
         if request.fixed_messages <= 0:
             return None
-        from ..embedded_model import cache_dir
-        from .prefix_state import state_key
+        from .prefix_state import state_dir, state_key
 
         identity = f"{self.cache_identity}|ctx:{self._n_ctx}|threads:{self._n_threads}"
-        return cache_dir() / "prompt-state" / f"{state_key(identity, request.messages[: request.fixed_messages])}.bin"
+        return state_dir() / f"{state_key(identity, request.messages[: request.fixed_messages])}.bin"
 
-    def _restore_prefix(self, loaded: _LoadedModel, request: ChatRequest) -> None:
+    def _restore_prefix(self, loaded: _LoadedModel, path: Path | None) -> None:
         """Load the fixed messages' saved state, the first time this process sees them."""
-        path = self._prefix_file(request)
         if path is None or path.name in loaded.prefixes_seen:
             return
         from .prefix_state import load
@@ -405,9 +402,8 @@ class LocalBackend:
         if load(loaded.llama, path):
             loaded.prefixes_seen.add(path.name)
 
-    def _keep_prefix(self, loaded: _LoadedModel, request: ChatRequest) -> None:
+    def _keep_prefix(self, loaded: _LoadedModel, request: ChatRequest, path: Path | None) -> None:
         """Save the fixed messages' state after the first request that read them."""
-        path = self._prefix_file(request)
         if path is None or path.name in loaded.prefixes_seen:
             return
         from .prefix_state import fixed_prefix, save
@@ -424,13 +420,14 @@ class LocalBackend:
         loaded = self._loaded(request)
         with loaded.lock:
             _check_fits(loaded.llama, request, self._n_ctx)
-            self._restore_prefix(loaded, request)
+            prefix = self._prefix_file(request)
+            self._restore_prefix(loaded, prefix)
             try:
                 result = loaded.llama.create_chat_completion(**self._sampling(loaded, request))
             except ValueError as exc:
                 # llama-cpp-python raises ValueError when the prompt exceeds n_ctx.
                 raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
-            self._keep_prefix(loaded, request)
+            self._keep_prefix(loaded, request, prefix)
         choice = result["choices"][0]
         usage = result.get("usage") or {}
         return Completion(
@@ -451,7 +448,8 @@ class LocalBackend:
         finish_reason = None
         with loaded.lock:
             prompt_tokens = _check_fits(loaded.llama, request, self._n_ctx)
-            self._restore_prefix(loaded, request)
+            prefix = self._prefix_file(request)
+            self._restore_prefix(loaded, prefix)
             try:
                 chunks = loaded.llama.create_chat_completion(**self._sampling(loaded, request), stream=True)
                 for chunk in chunks:
@@ -463,7 +461,7 @@ class LocalBackend:
                         yield delta
             except ValueError as exc:
                 raise BackendError(f"the local model refused the request: {exc}", backend="local") from None
-            self._keep_prefix(loaded, request)
+            self._keep_prefix(loaded, request, prefix)
         yield Completion(
             text="".join(pieces),
             finish_reason=finish_reason,

@@ -39,6 +39,13 @@ FORMAT = 1
 KEEP = 6
 
 
+def state_dir() -> Path:
+    """Where saved prompt states (and the token lists kept beside them) live."""
+    from ..embedded_model import cache_dir
+
+    return cache_dir() / "prompt-state"
+
+
 def state_key(identity: str, fixed: list[Message]) -> str:
     import llama_cpp
 
