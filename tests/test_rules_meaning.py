@@ -306,3 +306,33 @@ def test_an_answer_that_aims_no_further_than_the_job_fails(answer, says):
 )
 def test_an_answer_that_aims_past_the_job_passes(answer):
     assert answer_aims_ahead(subject(answer=answer)).passed
+
+
+def test_a_promotion_to_a_job_already_held_is_no_step():
+    from aspire import rules_meaning
+    from aspire.models import Goal, Plan
+
+    resume = "Senior Financial Analyst, JPMorgan, 2015-present\n- Built the quarterly forecast model"
+    goals = [
+        Goal(goal="Get hired by Meridian", kind="hire", company_support="The opening", evidence="Target company"),
+        Goal(goal="Get promoted to Senior Financial Analyst", kind="promotion", company_support="x", evidence="y"),
+        Goal(goal="Become a finance director", kind="promotion", company_support="x", evidence="y"),
+    ]
+    plan = Plan(
+        aspirations=[{"aspiration": "Become a finance director", "reason": "r"}],
+        aspiration="Become a finance director",
+        goals=goals,
+    )
+    subject = Subject(answer="", company="Meridian", plan=plan, resume=resume, role="Financial Analyst")
+    result = rules_meaning.goals_look_forward(subject)
+    assert not result.passed and "already held" in result.evidence
+    goals[1] = goals[1].model_copy(update={"goal": "Get promoted to finance manager"})
+    plan = plan.model_copy(update={"goals": goals})
+    assert rules_meaning.goals_look_forward(
+        Subject(answer="", company="Meridian", plan=plan, resume=resume, role="Financial Analyst")
+    ).passed
+
+
+def test_a_degree_on_the_resume_is_a_credential_held():
+    resume = "Assistant Store Manager, Best Buy, 2015-present\nBachelor of Business Administration"
+    assert resume_facts.credential_lines(resume) == ["Bachelor of Business Administration"]

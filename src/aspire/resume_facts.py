@@ -122,6 +122,8 @@ def credential_lines(resume: str | None) -> list[str]:
         if _is_heading(line):
             under_heading = bool(_CREDENTIAL_HEADING.search(line))
             continue
-        if under_heading or re.search(r"certif|licen[cs]|diploma|degree|charter", line, re.IGNORECASE):
+        if under_heading or re.search(
+            r"certif|licen[cs]|diploma|degree|charter|bachelor|\bassociate of|\bmba\b", line, re.IGNORECASE
+        ):
             found.append(line)
     return found

@@ -118,7 +118,8 @@ def goals_look_forward(s: Subject) -> CheckResult:
         return _skip(rule, "No resume given; nothing to tell new goals from past work.")
     problems = []
     achievements = resume_facts.achievement_lines(s.resume)
-    hired_as = [t for t in (s.role,) if t]
+    # The job hired into, and the jobs already held: a "promotion" to either is no step.
+    hired_as = _held_titles(s)
     for goal in s.plan.goals[1:]:
         if held := _held_credential(goal.goal, s.resume):
             problems.append(f'"{_clip(goal.goal)}" plans a credential the resume already shows ("{_clip(held, 60)}").')
@@ -130,7 +131,9 @@ def goals_look_forward(s: Subject) -> CheckResult:
         if title and any(
             text.stems(title) <= text.stems(h) and resume_facts.level(title) <= resume_facts.level(h) for h in hired_as
         ):
-            problems.append(f'"{_clip(goal.goal)}" is the job the candidate is hired into, not a later step.')
+            problems.append(
+                f'"{_clip(goal.goal)}" is a job the candidate is hired into or already held, not a later step.'
+            )
             continue
         for line in achievements:
             run = text.longest_shared_run(goal.goal, line)
