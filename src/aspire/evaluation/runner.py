@@ -226,8 +226,12 @@ async def run_eval(
     pending = [c for c in cases if c.id not in kept]
     ledger = _Ledger(max(1, options.concurrency), options.token_budget)
     # Twice as many cases as request slots are under way: each slot has the
-    # next case's first request rendered and waiting for it.
-    cases_under_way = asyncio.Semaphore(2 * max(1, options.concurrency))
+    # next case's first request rendered and waiting for it. Not for the embedded
+    # model: it answers one request at a time from the conversation it read last,
+    # and a stepwise case whose turns alternate with another case's reads its whole
+    # conversation again every turn (measured: 150 s a case instead of 40).
+    per_slot = 1 if backend.name == "local" else 2
+    cases_under_way = asyncio.Semaphore(per_slot * max(1, options.concurrency))
     started = time.perf_counter()
 
     async def run_one(case: EvalCase) -> None:
