@@ -116,7 +116,15 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="M",
         help="model name for openai; for local, an embedded model (qwen2.5-coder-1.5b) or a .gguf file",
     )
-    how.add_argument("--max-attempts", type=int, metavar="N", help="attempts including repairs (default 3)")
+    how.add_argument(
+        "--method",
+        choices=["steps", "whole"],
+        help="steps: the aspiration, goals, self-assessment and answer one short, checked turn at a time; "
+        "whole: the draft in one reply (default: steps, or ASPIRE_METHOD)",
+    )
+    how.add_argument(
+        "--max-attempts", type=int, metavar="N", help="tries of each step, or attempts of a whole draft (default 3)"
+    )
     how.add_argument("--seed", type=int, metavar="N", help="sampling seed, non-zero (default 42)")
     how.add_argument(
         "--no-cache",
@@ -282,7 +290,12 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
     )
     evaluate.add_argument("--cache-dir", metavar="DIR", help="reply cache (default: $ASPIRE_CACHE_DIR/replies)")
     _add_model_options(evaluate)
-    evaluate.add_argument("--max-attempts", type=int, metavar="N", help="attempts per case including repairs")
+    evaluate.add_argument(
+        "--method", choices=["steps", "whole"], help="how each draft is written (as for draft; default steps)"
+    )
+    evaluate.add_argument(
+        "--max-attempts", type=int, metavar="N", help="tries of each step (or whole attempts) per case"
+    )
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")
     evaluate.set_defaults(handler=commands.eval_command)
 

@@ -39,7 +39,12 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def _given_options(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given on the command line (the rest come from the environment)."""
-    given = {"model": args.model, "max_attempts": getattr(args, "max_attempts", None), "seed": args.seed}
+    given = {
+        "model": args.model,
+        "max_attempts": getattr(args, "max_attempts", None),
+        "seed": args.seed,
+        "method": getattr(args, "method", None),
+    }
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -210,6 +215,7 @@ def eval_command(args: argparse.Namespace) -> int:
         "max_tokens": settings.max_tokens,
         "temperature": settings.temperature,
         "seed": settings.seed,
+        "method": settings.method,
         **({"repair": settings.repair} if settings.repair else {}),
     }
     eval_options = EvalOptions(

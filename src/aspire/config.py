@@ -17,6 +17,10 @@ from .errors import ConfigError
 
 BackendName = Literal["local", "openai"]
 RepairMode = Literal["fresh", "conversation"]
+# How a draft is written: "steps" asks for the aspiration, the goals, the self-assessment
+# and the answer one short turn at a time; "whole" asks for all of it in one reply.
+Method = Literal["steps", "whole"]
+METHODS: tuple[Method, ...] = ("steps", "whole")
 REPAIR_MODES: tuple[RepairMode, ...] = ("fresh", "conversation")
 # How the local backend holds the model to the JSON schema: "llguidance" (a logits
 # processor, near raw decode speed) or "grammar" (llama-cpp-python's GBNF sampler).
@@ -59,6 +63,10 @@ class Settings(BaseModel):
         default=None,
         description="How the local backend enforces the JSON schema; None: llguidance when installed.",
     )
+    method: Method = Field(
+        default="whole",
+        description="'steps': the draft in four short, separately checked turns; 'whole': one reply.",
+    )
     repair: RepairMode | None = Field(
         default=None,
         description=(
@@ -91,6 +99,7 @@ def resolve_settings(
     max_retries: int | None = None,
     deadline_s: float | None = None,
     repair: str | None = None,
+    method: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Combine explicit arguments, environment variables and defaults.
@@ -187,6 +196,14 @@ def resolve_settings(
                 f"unknown repair mode {repair!r}; choose one of: {', '.join(REPAIR_MODES)}", setting="ASPIRE_REPAIR"
             )
         values["repair"] = repair.strip().lower()
+
+    method = method or env_str("ASPIRE_METHOD")
+    if method is not None:
+        if method.strip().lower() not in METHODS:
+            raise ConfigError(
+                f"unknown method {method!r}; choose one of: {', '.join(METHODS)}", setting="ASPIRE_METHOD"
+            )
+        values["method"] = method.strip().lower()
 
     if values.get("seed") == 0:
         raise ConfigError("the seed must be non-zero: llama.cpp treats 0 as 'random'", setting="ASPIRE_SEED")

@@ -32,6 +32,7 @@ from .models import (
     Usage,
     complete_content,
 )
+from .stepwise import StepSession
 
 # INFO carries counts and rule ids only; DEBUG adds the violation texts, which
 # may quote the model's output (and so the resume). Neither logs the resume.
@@ -115,6 +116,19 @@ class _DraftSession:
         self.last_violations: list[str] = []
         self.started = time.perf_counter()
         self.deadline = time.monotonic() + settings.deadline_s
+        self.max_tries = settings.max_attempts
+        self.finished = False
+
+    @property
+    def tries(self) -> int:
+        """Tries of the current part: for a whole draft, every attempt so far."""
+        return self.attempts
+
+    def streams_answer(self) -> bool:
+        return True
+
+    def answer_keys(self) -> tuple[str, ...]:
+        return ("answer",)
 
     def request(self) -> ChatRequest:
         return ChatRequest(
@@ -171,6 +185,14 @@ class _DraftSession:
             else:
                 self.messages += prompts.repair_messages(completion.text, violations, self.profile)
             raise _NeedsRepair
+        self.finished = True
+
+    def settle(self) -> None:
+        """The attempts are spent: the best draft so far is the result."""
+        self.finished = True
+
+    def result(self, strict: bool) -> Draft:
+        return self.give_up(strict)
 
     def draft(self) -> Draft:
         assert self.best is not None
@@ -215,11 +237,14 @@ class _DraftSession:
         return self.give_up(strict)
 
 
+_Session = _DraftSession | StepSession
+
+
 def _prepare(
     profile: CandidateProfile | Mapping[str, Any],
     backend: Backend | str | None,
     options: dict[str, Any],
-) -> _DraftSession:
+) -> _Session:
     candidate = _profile(profile)
     if isinstance(backend, str) or backend is None:
         settings = resolve_settings(backend=backend, **options)
@@ -230,12 +255,14 @@ def _prepare(
         # for OpenAI credentials that this instance already holds.
         settings = resolve_settings(backend="local", **options)
         client = backend
+    if settings.method == "steps":
+        return StepSession(candidate, client, settings, _NeedsRepair)
     return _DraftSession(candidate, client, settings)
 
 
-def _retrying_kwargs(settings: Settings) -> dict[str, Any]:
+def _retrying_kwargs(max_tries: int) -> dict[str, Any]:
     return {
-        "stop": stop_after_attempt(settings.max_attempts),
+        "stop": stop_after_attempt(max_tries),
         "retry": retry_if_exception_type(_NeedsRepair),
         "reraise": True,
     }
@@ -254,7 +281,7 @@ def generate(
     instance (reuse one across calls in a chatbot), or ``None`` to choose from
     the environment. ``options`` are the keyword arguments of
     :func:`aspire.config.resolve_settings` (``model``, ``base_url``, ``api_key``,
-    ``max_attempts``, ``max_tokens``, ``temperature``, ``seed``, ``timeout_s``).
+    ``method``, ``max_attempts``, ``max_tokens``, ``temperature``, ``seed``, ``timeout_s``).
 
     Returns the best draft; its ``checks`` show any rule it still breaks. With
     ``strict=True`` such a draft raises :class:`DraftRejectedError` instead.
@@ -262,14 +289,17 @@ def generate(
     """
     session = _prepare(profile, backend, options)
     try:
-        for attempt in Retrying(**_retrying_kwargs(session.settings)):
-            with attempt:
-                session.accept(session.backend.complete(session.request()))
-    except _NeedsRepair:
-        return session.give_up(strict)
+        # One round per part: the whole draft at once, or each step of a stepwise one.
+        while not session.finished:
+            try:
+                for attempt in Retrying(**_retrying_kwargs(session.max_tries)):
+                    with attempt:
+                        session.accept(session.backend.complete(session.request()))
+            except _NeedsRepair:
+                session.settle()
     except DeadlineError:
         return session.out_of_time(strict)
-    return session.draft()
+    return session.result(strict)
 
 
 async def agenerate(
@@ -282,17 +312,19 @@ async def agenerate(
     """Async :func:`generate`: same arguments, same result, awaits the backend."""
     session = _prepare(profile, backend, options)
     try:
-        async for attempt in AsyncRetrying(**_retrying_kwargs(session.settings)):
-            with attempt:
-                completion = await session.backend.acomplete(session.request())
-                # The rule checks take a few ms of CPU: off the event loop, they
-                # hold up neither a chatbot's loop nor a batch's other requests.
-                await asyncio.to_thread(session.accept, completion)
-    except _NeedsRepair:
-        return session.give_up(strict)
+        while not session.finished:
+            try:
+                async for attempt in AsyncRetrying(**_retrying_kwargs(session.max_tries)):
+                    with attempt:
+                        completion = await session.backend.acomplete(session.request())
+                        # The rule checks take a few ms of CPU: off the event loop, they
+                        # hold up neither a chatbot's loop nor a batch's other requests.
+                        await asyncio.to_thread(session.accept, completion)
+            except _NeedsRepair:
+                session.settle()
     except DeadlineError:
         return session.out_of_time(strict)
     finally:
         if isinstance(backend, str) or backend is None:  # made here from a name: ours to close
             await aclose_backend(session.backend)
-    return session.draft()
+    return session.result(strict)

@@ -208,7 +208,7 @@ def as_data(value: str) -> str:
     return _CHAT_MARKUP.sub(lambda m: f"[{m.group(1)}]", value)
 
 
-def _as_data_profile(profile: CandidateProfile) -> CandidateProfile:
+def as_data_profile(profile: CandidateProfile) -> CandidateProfile:
     return profile.model_copy(
         update={
             "resume": as_data(profile.resume),
@@ -234,7 +234,7 @@ def build_messages(profile: CandidateProfile, examples: Sequence[WorkedExample] 
         messages.append({"role": "assistant", "content": _example_json(shot.output)})
     # Jinja only ever sees the candidate's text as a variable's value, never as
     # template source, so "{{ 7*7 }}" in a resume stays "{{ 7*7 }}".
-    messages.append({"role": "user", "content": render("candidate.j2", profile=_as_data_profile(profile))})
+    messages.append({"role": "user", "content": render("candidate.j2", profile=as_data_profile(profile))})
     return messages
 
 
@@ -280,7 +280,7 @@ MAX_WORD_CHARS = text.LONGEST_WORD  # the garble check in answer-form uses the s
 _WORD_CHARS = '[^ ".,_\\\\\n-][^ ".,_\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
 
 
-def _words_up_to(limit: int) -> str:
+def words_up_to(limit: int) -> str:
     """One line of at most ``limit`` words, no full stop. Left free, a small model
     runs on and pastes its whole resume into the aspiration."""
     return f"{_WORD_CHARS}( {_WORD_CHARS}){{0,{limit - 2}}}"
@@ -306,14 +306,26 @@ GOAL_LADDER = (
 # The second rung earns something nameable. Left to "Earn a ...", the model
 # wrote "Earn a chef lead who prepares sauces", its aspiration again.
 CREDENTIAL_RUNG = 1
-CREDENTIALS = ("certification", "certificate", "licence", "license", "qualification", "course", "degree", "diploma")
+CREDENTIALS = (
+    "certification",
+    "certificate",
+    "licence",
+    "license",
+    "qualification",
+    "course",
+    "degree",
+    "diploma",
+    "charter",
+    "exams",
+    "exam",
+)
 
 
 def _credential_or_skill() -> str:
     credential = (
         f"({'|'.join(CREDENTIAL_VERBS)}) (a|an|the|my) {_WORD_CHARS}( {_WORD_CHARS}){{0,5}} ({'|'.join(CREDENTIALS)})"
     )
-    skill = f"({'|'.join(SKILL_VERBS)}) {_words_up_to(GOAL_WORDS)}"
+    skill = f"({'|'.join(SKILL_VERBS)}) {words_up_to(GOAL_WORDS)}"
     return f"^({credential}|{skill})$"
 
 
@@ -325,18 +337,18 @@ def _learn_the_company(company: str) -> str | None:
     """
     if '"' in company or "\\" in company:
         return None
-    names = [_literal(company)]
+    names = [literal(company)]
     first = company.split()[0]
     if len(company.split()) > 1 and len(first) >= 3 and first.lower() != "the":
-        names.append(_literal(first))  # "Riverside's", as the worked examples write it
-    return f"^Learn ({'|'.join(names)})('s|') {_words_up_to(GOAL_WORDS - 2)}$"
+        names.append(literal(first))  # "Riverside's", as the worked examples write it
+    return f"^Learn ({'|'.join(names)})('s|') {words_up_to(GOAL_WORDS - 2)}$"
 
 
-def _starts_with(words: Sequence[str], body: str = _FREE_TEXT) -> str:
+def starts_with(words: Sequence[str], body: str = _FREE_TEXT) -> str:
     return "^(" + "|".join(words) + ") " + body + "$"
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
 
 
@@ -364,7 +376,7 @@ def answer_opening(question: str, company: str | None = None) -> str:
     rest_of_word = f'[^ ",_\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
     words = f"( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY - 1},{ANSWER_WORDS_AFTER_COMPANY - 1}}}"
     after = f"{rest_of_word}{words} {_LAST_ANSWER_WORD}"
-    return f"^{opening} {before}{_literal(company)}{after}$"
+    return f"^{opening} {before}{literal(company)}{after}$"
 
 
 _BULLET = "-*\u2022\u00b7\u2013\u2014#> \t"
@@ -403,15 +415,24 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
     # A JSON round trip copies the cached schema several times faster than deepcopy.
     schema: dict[str, Any] = json.loads(_base_schema_json())
     defs = schema["$defs"]
-    one_aspiration = _starts_with(ASPIRATION_OPENINGS, _words_up_to(ASPIRATION_WORDS))
+    one_aspiration = starts_with(ASPIRATION_OPENINGS, words_up_to(ASPIRATION_WORDS))
     defs["AspirationOption"]["properties"]["aspiration"]["pattern"] = one_aspiration
     defs["GeneratedPlan"]["properties"]["aspiration"]["pattern"] = one_aspiration
     goal = defs.pop("Goal")
     if profile is not None:
         schema["properties"]["answer"]["pattern"] = answer_opening(profile.question, profile.company)
-        options = evidence_options(profile)
-        if options:
-            goal["properties"]["evidence"] = {"type": "string", "enum": options}
+    rungs = goal_rungs(goal, profile)
+    defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
+    return schema
+
+
+def goal_rungs(goal: dict[str, Any], profile: CandidateProfile | None) -> list[dict[str, Any]]:
+    """One schema per rung of :data:`GOAL_LADDER`, made from ``goal`` (a Goal's schema):
+    each holds the goal to its rung's openings and, given a profile, its evidence to the
+    lines of the candidate's inputs."""
+    goal = json.loads(json.dumps(goal))
+    if profile is not None and (options := evidence_options(profile)):
+        goal["properties"]["evidence"] = {"type": "string", "enum": options}
     rungs = []
     goal_json = json.dumps(goal)
     for number, openings in enumerate(GOAL_LADDER):
@@ -424,11 +445,16 @@ def generation_schema(profile: CandidateProfile | None = None) -> dict[str, Any]
             # The top rung may restate the aspiration whole; held to fewer words,
             # the model glued the rest together to fit.
             limit = ASPIRATION_WORDS if number == len(GOAL_LADDER) - 1 else GOAL_WORDS
-            pattern = _starts_with(openings, _words_up_to(limit))
+            pattern = starts_with(openings, words_up_to(limit))
         rung["properties"]["goal"]["pattern"] = pattern
         rungs.append(rung)
-    defs["GeneratedPlan"]["properties"]["goals"] = {"type": "array", "prefixItems": rungs, "items": False}
-    return schema
+    return rungs
+
+
+@cache
+def base_goal_schema_json() -> str:
+    """One Goal's schema, trimmed as in :func:`generation_schema`, as JSON (copy it by parsing)."""
+    return json.dumps(_base_schema()["$defs"]["Goal"])
 
 
 @cache

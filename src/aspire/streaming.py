@@ -20,7 +20,7 @@ from typing import Any
 from .backends import Backend, Completion
 from .backends.base import aclose_backend, astream_completion, stream_completion
 from .errors import DeadlineError
-from .generate import _DraftSession, _NeedsRepair, _prepare
+from .generate import _NeedsRepair, _prepare, _Session
 from .models import CandidateProfile, Draft
 
 _ANSWER_KEY = re.compile(r'"answer"\s*:\s*"')
@@ -41,41 +41,53 @@ StreamEvent = str | Retry | Draft
 
 
 class AnswerText:
-    """Pulls the top-level ``"answer"`` string out of JSON that is still being written.
+    """Pulls the answer out of JSON that is still being written: the top-level ``"answer"``
+    string, or the strings under ``keys`` in turn, joined by spaces (a stepwise answer
+    comes as four sentences).
 
-    Quotes inside JSON strings are escaped, so an unescaped ``"answer": "`` can
+    Quotes inside JSON strings are escaped, so an unescaped ``"key": "`` can
     only be the key itself; escapes are decoded once they are complete.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keys: tuple[str, ...] = ("answer",)) -> None:
+        self._keys = [re.compile(r'"' + re.escape(key) + r'"\s*:\s*"') for key in keys]
         self._raw = ""
         self._start: int | None = None
         self._shown = 0
+        self._done_keys = 0
         self.done = False
 
     def feed(self, delta: str) -> str:
         """Take the next piece of the reply; return the answer text it completes."""
-        if self.done:
-            return ""
         self._raw += delta
-        if self._start is None:
-            match = _ANSWER_KEY.search(self._raw)
-            if match is None:
-                return ""
-            self._start = match.end()
-        decoded = self._decoded(self._raw[self._start :])
-        if decoded is None:
-            return ""
-        new = decoded[self._shown :]
-        self._shown = max(self._shown, len(decoded))
-        return new
+        shown = []
+        while not self.done:
+            if self._start is None:
+                match = self._keys[self._done_keys].search(self._raw)
+                if match is None:
+                    break
+                self._start = match.end()
+                if self._done_keys:
+                    shown.append(" ")
+            decoded, closed = self._decoded(self._raw[self._start :])
+            if decoded is None:
+                break
+            shown.append(decoded[self._shown :])
+            self._shown = max(self._shown, len(decoded))
+            if not closed:
+                break
+            self._done_keys += 1
+            self._raw, self._start, self._shown = self._raw[self._start :], None, 0
+            self.done = self._done_keys == len(self._keys)
+        return "".join(shown)
 
-    def _decoded(self, raw: str) -> str | None:
-        end = 0
+    @staticmethod
+    def _decoded(raw: str) -> tuple[str | None, bool]:
+        end, closed = 0, False
         while end < len(raw):
             char = raw[end]
             if char == '"':
-                self.done = True
+                closed = True
                 break
             if char == "\\":
                 size = _escape_size(raw, end)
@@ -87,9 +99,9 @@ class AnswerText:
         try:
             # strict=False, as when the whole reply is parsed: a raw line break in the
             # answer is harmless, and the stream must not stop at it.
-            return str(json.loads(f'"{raw[:end]}"', strict=False))
+            return str(json.loads(f'"{raw[:end]}"', strict=False)), closed
         except json.JSONDecodeError:  # an escape the final parse will reject too
-            return None
+            return None, closed
 
 
 def _escape_size(raw: str, at: int) -> int:
@@ -109,30 +121,34 @@ def _escape_size(raw: str, at: int) -> int:
 class _Attempt:
     """One attempt's stream: the answer text it adds, then its outcome. Pure logic, no I/O."""
 
-    def __init__(self, session: _DraftSession, strict: bool) -> None:
+    def __init__(self, session: _Session, strict: bool) -> None:
         self.session = session
         self.strict = strict
-        self.answer = AnswerText()
+        self.answer = AnswerText(session.answer_keys())
         self.completion: Completion | None = None
+        # A stepwise draft's earlier steps write the plan, not the answer: nothing to show.
+        self.shows_text = session.streams_answer()
 
     def take(self, item: str | Completion) -> str:
         """The answer text ``item`` adds ("" for the finished Completion)."""
         if isinstance(item, Completion):
             self.completion = item
             return ""
-        return self.answer.feed(item)
+        return self.answer.feed(item) if self.shows_text else ""
 
-    def outcome(self) -> Retry | Draft:
-        """The draft, a Retry when another attempt is due, or (raised) the last attempt's error."""
+    def outcome(self) -> Retry | Draft | None:
+        """The draft when it is done, a Retry when shown text is void, None when more
+        steps follow; or (raised) the last attempt's error."""
         assert self.completion is not None, "a stream ends with its Completion"
         session = self.session
         try:
             session.accept(self.completion)
         except _NeedsRepair:
-            if session.attempts >= session.settings.max_attempts:
-                return session.give_up(self.strict)
-            return Retry(attempt=session.attempts, problems=tuple(session.last_violations))
-        return session.draft()
+            if session.tries >= session.max_tries:
+                session.settle()
+            elif self.shows_text:
+                return Retry(attempt=session.attempts, problems=tuple(session.last_violations))
+        return session.result(self.strict) if session.finished else None
 
 
 def stream(
@@ -157,7 +173,8 @@ def stream(
             yield session.out_of_time(strict)
             return
         outcome = attempt.outcome()
-        yield outcome
+        if outcome is not None:
+            yield outcome
 
 
 async def astream(
@@ -181,7 +198,8 @@ async def astream(
                 yield session.out_of_time(strict)
                 return
             outcome = attempt.outcome()
-            yield outcome
+            if outcome is not None:
+                yield outcome
     finally:
         if isinstance(backend, str) or backend is None:  # made here from a name: ours to close
             await aclose_backend(session.backend)

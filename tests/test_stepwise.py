@@ -1,0 +1,236 @@
+"""The stepwise draft: aspiration, goals, self-assessment and answer, one checked turn each."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from aspire import ConfigError, Draft, DraftRejectedError, FakeBackend, GenerationError, agenerate, generate
+from aspire.config import Settings, resolve_settings
+from aspire.models import CandidateProfile
+from aspire.stepwise import close_fields
+from aspire.streaming import stream
+
+ASPIRATIONS = {
+    "aspirations": [
+        # The role applied for again: the ranking must not pick it although it comes first.
+        {"aspiration": "Become a store manager", "reason": "The role applied for."},
+        {"aspiration": "Become a district manager who develops store leaders", "reason": "Trained new employees."},
+        {"aspiration": "Become a regional operations manager", "reason": "Managed inventory."},
+    ]
+}
+GOALS = {
+    "goals": [
+        {
+            "goal": "Learn Target's store operations and sales targets",
+            "kind": "learn",
+            "company_support": "the manager onboarding program",
+            "evidence": "Coordinated sales promotions and managed inventory.",
+        },
+        {
+            "goal": "Complete the district leadership course",
+            "kind": "credential",
+            "company_support": "the company's manager development program",
+            "evidence": "Recruited and trained new employees.",
+        },
+        {
+            "goal": "Lead a seasonal sales promotion across the store",
+            "kind": "project",
+            "company_support": "seasonal campaigns run with the district team",
+            "evidence": "Coordinated sales promotions and managed inventory.",
+        },
+        {
+            "goal": "Get promoted to district manager",
+            "kind": "promotion",
+            "company_support": "promotion from store to district roles",
+            "evidence": "Recruited and trained new employees.",
+        },
+    ]
+}
+ASSESSMENT = {
+    "strengths": ["Training new employees", "Coordinating sales promotions", "Team leadership", "Retail operations"],
+    # "Managing inventory" is on the resume already: it must not be kept as a growth area.
+    "growth_areas": ["Managing inventory", "Budgeting for a whole store", "Coaching store leaders", "Forecasting"],
+}
+ANSWER = {
+    "aim": "I would like to become a district manager who develops store leaders.",
+    "why": "I have recruited and trained new employees and coordinated sales promotions, and helping people grow "
+    "is the part of retail I enjoy most.",
+    "first_steps": "At Target, I want to learn your store operations and then lead a seasonal promotion "
+    "across the store.",
+    "company_help": "Target's manager development program and its promotion path from store to district "
+    "roles would help me grow into a leader of leaders.",
+}
+
+
+def replies(**changes: Any) -> list[Any]:
+    steps = {"aspiration": ASPIRATIONS, "goals": GOALS, "self_assessment": ASSESSMENT, "answer": ANSWER}
+    return [copy.deepcopy(changes.get(name, value)) for name, value in steps.items()]
+
+
+def test_four_short_turns_make_a_draft_that_passes(profile):
+    backend = FakeBackend(replies())
+    draft = generate(profile, backend=backend, method="steps")
+
+    assert isinstance(draft, Draft)
+    assert len(backend.requests) == 4
+    assert draft.passed, [c.as_instruction() for c in draft.failed_checks]
+    assert draft.attempts == 1
+    assert draft.plan.aspiration == "Become a district manager who develops store leaders"
+    assert draft.plan.aspirations[0].aspiration == draft.plan.aspiration
+    assert [g.goal for g in draft.plan.goals][:2] == ["Get hired by Target", GOALS["goals"][0]["goal"]]
+    assert draft.answer == " ".join(ANSWER.values())
+    assert "Managing inventory" not in draft.self_assessment.growth_areas
+    assert draft.self_assessment.growth_areas[0] == "District leadership course"  # the plan's own credential
+    assert len(draft.self_assessment.strengths) == 3
+
+
+def test_each_turn_reads_the_conversation_so_far(profile):
+    backend = FakeBackend(replies())
+    generate(profile, backend=backend, method="steps")
+    first, goals, assessment, answer = backend.requests
+
+    assert first.messages[0]["role"] == "system" and first.fixed_messages == 1
+    assert profile.resume in first.messages[1]["content"]
+    assert set(first.schema["properties"]) == {"aspirations"}
+    assert goals.messages[2] == {"role": "assistant", "content": json.dumps(ASPIRATIONS)}
+    assert "district manager who develops store leaders" in goals.messages[3]["content"]
+    assert set(goals.schema["properties"]) == {"goals"}
+    assert set(assessment.schema["properties"]) == {"strengths", "growth_areas"}
+    assert set(answer.schema["properties"]) == {"aim", "why", "first_steps", "company_help"}
+    # The answer is asked with the plan's first steps and the company's help in front of it.
+    assert "learn Target's store operations" in answer.messages[-1]["content"]
+    assert "the manager onboarding program" in answer.messages[-1]["content"]
+    assert len(answer.messages) == 8
+
+
+def test_the_answer_sentences_are_held_to_their_jobs_by_the_schema(profile):
+    import re
+
+    backend = FakeBackend(replies())
+    generate(profile, backend=backend, method="steps")
+    patterns = {k: v["pattern"] for k, v in backend.requests[-1].schema["properties"].items()}
+    assert re.match(patterns["company_help"], ANSWER["company_help"])
+    assert not re.match(patterns["company_help"], "The team would help me grow as a leader of people.")
+    assert not re.match(patterns["first_steps"], "At Target, I want to learn. Then lead.")
+    assert not re.match(patterns["first_steps"], "At Target, I want to learn your ways; then lead a promotion.")
+
+
+def test_a_failing_step_alone_is_asked_again_with_a_note(profile):
+    held = copy.deepcopy(GOALS)
+    held["goals"][1]["goal"] = "Earn a Bachelor of Business Administration degree"  # already held
+    backend = FakeBackend([ASPIRATIONS, held, GOALS, ASSESSMENT, ANSWER])
+    draft = generate(profile, backend=backend, method="steps", seed=5)
+
+    assert draft.passed and draft.attempts == 2
+    first_try, second_try = backend.requests[1], backend.requests[2]
+    assert (first_try.seed, second_try.seed) == (5, 6)
+    assert second_try.temperature > first_try.temperature
+    assert "not used" in second_try.messages[-1]["content"]
+    assert "Bachelor of Business Administration" in second_try.messages[-1]["content"]
+    assert second_try.messages[:-1] == first_try.messages[:-1]  # the aspiration was not asked again
+
+
+def test_a_step_that_keeps_failing_goes_on_with_its_best_reply(profile):
+    bad = dict(ANSWER, why="I have run a Walmart supercenter with 300 staff for ten years.")  # none of it true
+    backend = FakeBackend([ASPIRATIONS, GOALS, ASSESSMENT, bad, bad, bad])
+    draft = generate(profile, backend=backend, method="steps", max_attempts=3)
+    assert draft.attempts == 3 and not draft.passed
+
+    backend = FakeBackend([ASPIRATIONS, GOALS, ASSESSMENT, bad, bad, bad])
+    with pytest.raises(DraftRejectedError):
+        generate(profile, backend=backend, method="steps", max_attempts=3, strict=True)
+
+
+def test_no_usable_reply_to_a_step_is_a_generation_error(profile):
+    backend = FakeBackend([ASPIRATIONS, '{"goals": [', "not json", '{"goals": []}'])
+    with pytest.raises(GenerationError) as raised:
+        generate(profile, backend=backend, method="steps", max_attempts=3)
+    assert "goals step" in str(raised.value)
+
+
+def test_async_and_streamed_drafts_equal_the_sync_one(profile):
+    sync = generate(profile, backend=FakeBackend(replies()), method="steps")
+    asynchronous = asyncio.run(agenerate(profile, backend=FakeBackend(replies()), method="steps"))
+    events = list(stream(profile, backend=FakeBackend(replies()), method="steps"))
+    assert isinstance(events[-1], Draft)
+    # Only the answer streams: its four sentences as they are written, none of the plan.
+    assert "".join(e for e in events if isinstance(e, str)) == sync.answer
+    for other in (asynchronous, events[-1]):
+        assert other.model_dump(exclude={"elapsed_s"}) == sync.model_dump(exclude={"elapsed_s"})
+
+
+@pytest.mark.parametrize(
+    ("role", "resume", "field"),
+    [
+        ("ICU Registered Nurse", "Registered Nurse, Cardiac Unit, 2019-present\n- Cared for patients", "nursing"),
+        ("Line Cook", "Prep Cook, Sunny Side Diner, 2019-2021\n- Prepped sauces for the kitchen", "kitchens"),
+        ("Backend Engineer", "Software Engineer, Acme, 2018-present\n- Built Python APIs", "software engineering"),
+    ],
+)
+def test_worked_ladders_come_from_the_candidates_own_field(role, resume, field):
+    profile = CandidateProfile(resume=resume, company="Acme", role=role)
+    assert close_fields(profile)[0].field == field
+
+
+def test_the_method_is_a_setting():
+    assert resolve_settings(environ={}).method == Settings.model_fields["method"].default
+    assert resolve_settings(environ={"ASPIRE_METHOD": "whole"}).method == "whole"
+    assert resolve_settings(method="steps", environ={"ASPIRE_METHOD": "whole"}).method == "steps"
+    with pytest.raises(ConfigError, match="unknown method"):
+        resolve_settings(environ={"ASPIRE_METHOD": "sideways"})
+
+
+def test_every_field_ladder_fits_the_rungs_the_schema_allows():
+    """An example the grammar cannot write teaches the model to glue words on ("…training (coaching)”,
+    qualification"): each example goal must match its rung's pattern."""
+    import re
+
+    from aspire import prompts
+    from aspire.stepwise import career_fields
+
+    lead, promote = prompts.GOAL_LADDER[2], prompts.GOAL_LADDER[3]
+    for field in career_fields():
+        learn, build, prove, step_up = field.goals
+        assert learn.startswith("Learn "), field.field
+        assert re.match(prompts._credential_or_skill(), build), (field.field, build)
+        assert re.match(prompts.starts_with(lead, prompts.words_up_to(prompts.GOAL_WORDS)), prove), (field.field, prove)
+        assert re.match(prompts.starts_with(promote, prompts.words_up_to(prompts.ASPIRATION_WORDS)), step_up)
+        assert len(field.aspirations) == 2 and all(a.startswith("Become ") for a in field.aspirations)
+
+
+def test_the_reason_opens_on_the_candidates_own_past_job():
+    from aspire.stepwise import StepSession
+
+    profile = CandidateProfile(
+        resume="Customer Solutions Officer, Acme Bank, 2021-present\n- Resolved 85% of calls at first contact",
+        company="Telstra",
+        role="Customer Service Consultant",
+    )
+    session = StepSession(profile, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
+    assert session._why_opening() == "(As a customer solutions officer, I )"
+    untitled = profile.model_copy(update={"resume": "Resolved 85% of calls at first contact"})
+    session = StepSession(untitled, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
+    assert "In my last role, I " in session._why_opening()
+
+
+def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():
+    sideways_first = {
+        "aspirations": [
+            {"aspiration": "Become a customer service consultant", "reason": "Same level as the role."},
+            {"aspiration": "Become a contact centre operations manager", "reason": "Two steps up."},
+        ]
+    }
+    profile = CandidateProfile(
+        resume="Customer Support Assistant, Acme, 2021-present\n- Answered inbound billing calls",
+        company="Optus",
+        role="Contact Centre Agent",
+    )
+    backend = FakeBackend([sideways_first])
+    with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
+        generate(profile, backend=backend, method="steps")
+    assert "contact centre operations manager" in backend.requests[-1].messages[-1]["content"]
