@@ -58,12 +58,12 @@ ASSESSMENT = {
 }
 ANSWER = {
     "aim": "I would like to become a district manager who develops store leaders.",
-    "why": "I have recruited and trained new employees and coordinated sales promotions, and helping people grow "
+    "why": "As an assistant store manager, I recruited and trained new employees, and helping people grow "
     "is the part of retail I enjoy most.",
     "first_steps": "At Target, I want to learn your store operations and then lead a seasonal promotion "
     "across the store.",
-    "company_help": "Target's manager development program and its promotion path from store to district "
-    "roles would help me grow into a leader of leaders.",
+    "company_help": "Target would help me grow through its manager development program and its promotion path "
+    "from store to district roles.",
 }
 
 
@@ -115,6 +115,10 @@ def test_the_answer_sentences_are_held_to_their_jobs_by_the_schema(profile):
     generate(profile, backend=backend, method="steps")
     patterns = {k: v["pattern"] for k, v in backend.requests[-1].schema["properties"].items()}
     assert re.match(patterns["company_help"], ANSWER["company_help"])
+    assert re.match(patterns["why"], ANSWER["why"])
+    # The reason quotes what the resume says the candidate did: nothing else can follow the job.
+    assert not re.match(patterns["why"], "As an assistant store manager, I ran a Walmart supercenter.")
+    assert not re.match(patterns["why"], "In my last role, I learned Target's store operations.")
     assert not re.match(patterns["company_help"], "The team would help me grow as a leader of people.")
     assert not re.match(patterns["first_steps"], "At Target, I want to learn. Then lead.")
     assert not re.match(patterns["first_steps"], "At Target, I want to learn your ways; then lead a promotion.")
@@ -203,19 +207,27 @@ def test_every_field_ladder_fits_the_rungs_the_schema_allows():
         assert len(field.aspirations) == 2 and all(a.startswith("Become ") for a in field.aspirations)
 
 
-def test_the_reason_opens_on_the_candidates_own_past_job():
+def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
+    import re
+
     from aspire.stepwise import StepSession
 
     profile = CandidateProfile(
-        resume="Customer Solutions Officer, Acme Bank, 2021-present\n- Resolved 85% of calls at first contact",
+        resume="Customer Solutions Officer, Acme Bank, 2021-present\n- Resolved 85% of calls at first contact\n"
+        "Service Trainee, Beta Telco, 2019-2021\n- Answered billing calls for 40 customers a day",
         company="Telstra",
         role="Customer Service Consultant",
     )
     session = StepSession(profile, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
-    assert session._why_opening() == "(As a customer solutions officer, I )"
-    untitled = profile.model_copy(update={"resume": "Resolved 85% of calls at first contact"})
+    why = session._why_pattern()
+    assert re.match(why, "As a customer solutions officer, I resolved 85% of calls at first contact.")
+    assert re.match(why, "As a service trainee, I answered billing calls for 40 customers a day, and I enjoyed it.")
+    # One job's results are not another's, and nothing else may follow the job.
+    assert not re.match(why, "As a service trainee, I resolved 85% of calls at first contact.")
+    assert not re.match(why, "As a customer solutions officer, I learned Telstra's systems.")
+    untitled = profile.model_copy(update={"resume": "Skills\nResolved 85% of calls at first contact"})
     session = StepSession(untitled, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
-    assert "In my last role, I " in session._why_opening()
+    assert re.match(session._why_pattern(), "Over the past few years, I resolved 85% of calls at first contact.")
 
 
 def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():

@@ -23,6 +23,12 @@ def is_base_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
+def is_verb_form(word: str) -> bool:
+    """Whether ``word`` is any form of an English verb ("trained", "run", "leads")."""
+    return bool(lemminflect.getAllLemmas(word.lower(), upos="VERB"))
+
+
+@lru_cache(maxsize=1 << 14)
 def is_dictionary_word(word: str) -> bool:
     """Whether ``word`` is an ordinary English word (any part of speech), not a coined name."""
     return bool(lemminflect.getAllLemmas(word.lower()))

@@ -90,6 +90,14 @@ def aspiration_not_salary_location_company(s: Subject) -> CheckResult:
         problems.append(f'The aspiration "{aspiration}" is about a place ("{match.group(0)}").')
     if lexicon.COMPANY_AS_GOAL.search(aspiration) or text.normalise(aspiration) == text.normalise(s.company):
         problems.append(f'The aspiration "{aspiration}" is the company itself.')
+    # A future at a past employer, said to the next one, is a plan to leave.
+    past = [
+        name
+        for name in employer_names(s.resume, s.company)
+        if re.search(r"\b(?:at|with|for)\s+" + re.escape(name) + r"\b", aspiration) and not resume_facts.level(name)
+    ]
+    if past:
+        problems.append(f'The aspiration "{aspiration}" is set at {past[0]}, a past employer.')
     if problems:
         return _fail(
             rule,

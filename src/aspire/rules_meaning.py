@@ -46,7 +46,12 @@ def aspired_title(aspiration: str) -> str:
 
 
 def _held_titles(s: Subject) -> list[str]:
-    return [t for t in (s.role, *resume_facts.titles(s.resume)[:2]) if t]
+    return held_titles(s.resume, s.role)
+
+
+def held_titles(resume: str | None, role: str | None) -> list[str]:
+    """The role applied for and the two latest titles on the resume: jobs already in view."""
+    return [t for t in (role, *resume_facts.titles(resume)[:2]) if t]
 
 
 def aspiration_beyond_role(s: Subject) -> CheckResult:

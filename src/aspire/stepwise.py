@@ -25,10 +25,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import prompts, resume_facts, rules, rules_meaning, text
+from . import english, prompts, resume_facts, rules, rules_meaning, text
 from .backends import Backend, ChatRequest, Completion, Message
 from .config import Settings
 from .errors import DeadlineError, DraftRejectedError, GenerationError
+from .lexicon import INJECTION
 from .models import (
     AspirationOption,
     CandidateProfile,
@@ -81,6 +82,8 @@ ASSESSMENT_WORDS = 8
 # The self-assessment step asks for more items than a draft keeps, and keeps those the
 # rules pass: asked for two growth areas, the model named one the resume already showed.
 OFFERED = 4
+# Resume lines the reason may quote: enough to choose from, few enough for a small grammar.
+MAX_DEEDS = 12
 STRENGTHS_KEPT = 3
 GROWTH_AREAS_KEPT = 2
 _GOAL_VERB = re.compile(r"^\s*(?:earn|complete|pass|master|build|gain|study)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
@@ -88,6 +91,10 @@ _GOAL_VERB = re.compile(r"^\s*(?:earn|complete|pass|master|build|gain|study)\s+(
 # goals into a list), no quote or escape. Allowed a
 # full stop before any letter, the model ran its sentences together ("area.earning").
 _SENTENCE_CHAR = '([^";.\\\\\n]|[.][0-9])'
+
+
+# No decimal point either: given one, the model ran on past the sentence's end ("developers.15% of").
+_PLAIN = '[^";.\\\\\n]'
 
 
 def _sentence(opening: str = "", least: int = 20, most: int = 240) -> str:
@@ -258,8 +265,15 @@ class StepSession:
                 examples=self.fields,
             )
         if step == "goals":
+            held = [prompts.as_data(t) for t in rules_meaning.held_titles(self.profile.resume, self.profile.role)]
+            credentials = [prompts.as_data(c) for c in resume_facts.credential_lines(self.profile.resume)[:6]]
             return prompts.render(
-                "steps/goals.j2", aspiration=self.chosen["aspiration"], company=company, example=self.fields[0]
+                "steps/goals.j2",
+                aspiration=self.chosen["aspiration"],
+                company=company,
+                example=self.fields[0],
+                held=held,
+                credentials=credentials,
             )
         if step == "self_assessment":
             return prompts.render("steps/self_assessment.j2")
@@ -311,21 +325,30 @@ class StepSession:
             {name: {"type": "string", "pattern": pattern} for name, pattern in self._answer_patterns().items()}
         )
 
-    def _why_opening(self) -> str:
-        """The reason opens on the candidate's own past: "As a shift supervisor, I ...".
+    def _why_pattern(self) -> str:
+        """The reason: a past job, then one thing the resume says the candidate did in it, word
+        for word ("As a line cook, I run the grill station for dinner service…"), and a short
+        thought of their own after a comma.
 
-        Free, the model wrote "I have already worked as a front desk helper at <the
-        target company>" on three tries in a row, though the note said it was untrue.
+        Free to give its own reasons, the model retold the plan's first goal as done ("In my
+        last role, I learned Merivale's drinks list") in 8 of 25 drafts; given any job title
+        with any resume line, it gave one job's results to another.
         """
-        openings = []
-        for title in resume_facts.titles(self.profile.resume)[:2]:
+        options = []
+        for title, deeds in _deeds_by_job(self.profile.resume)[:2]:
+            title = re.sub(r"^[\d.)(\s-]+", "", title)  # "2021 Data Scientist", "1. Assistant Store Manager"
             said = " ".join(w if w.isupper() else w.lower() for w in title.split())
-            if '"' not in said and "\\" not in said:
-                article = "an" if said[:1] in "aeiou" else "a"
-                openings.append(f"As {article} {prompts.literal(said)}, I ")
-        # Given a choice of a generic opening, the model took it and went back to the target company.
-        openings = openings or ["In my last role, I ", "Over the past few years, I "]
-        return "(" + "|".join(openings) + ")"
+            article = "an" if said[:1] in "aeiou" else "a"
+            done = "|".join(prompts.literal(d) for d in deeds[:MAX_DEEDS])
+            options.append(f"As {article} {prompts.literal(said)}, I ({done})")
+        if not options:
+            # No job to tie them to (a resume of skills and one line a job): its deeds alone.
+            lines = resume_facts.achievement_lines(self.profile.resume)
+            deeds = list(dict.fromkeys(d for line in lines if (d := _as_deed(line))))
+            if not deeds:
+                return _sentence("(In my last role, I |Over the past few years, I )", 20, 240)
+            options.append(f"Over the past few years, I ({'|'.join(prompts.literal(d) for d in deeds[:MAX_DEEDS])})")
+        return f"^({'|'.join(options)})(,{_SENTENCE_CHAR}{{8,140}})?[.]$"
 
     def _answer_patterns(self) -> dict[str, str]:
         company = prompts.literal(self.profile.company)
@@ -333,13 +356,18 @@ class StepSession:
         aim = f"In {horizon}, I " if horizon else "(" + "|".join(prompts.FORWARD_OPENINGS) + ") "
         return {
             "aim": _sentence(aim, 15, 200),
-            "why": _sentence(self._why_opening(), 20, 240),
+            "why": self._why_pattern(),
             "first_steps": _sentence(
                 f"(At {company}, I|First, I|To get there, I|My first step|In my first year, I) ", 20, 240
             ),
             # The company named, and what it gives: the line a small model most often left out.
+            # ...and it says what that help does: asked only to name it, the model listed the
+            # plan's company_support lines ("I know X offers A, B and C"); made to say "help"
+            # somewhere, it glued the word on where its sentence ran out ("paid tra helping").
             "company_help": _sentence(
-                f"({company}|{company}'s|With {company}'s|Working at {company}|I know {company}) ", 20, 240
+                f"({company} would help me grow |{company} could help me grow |Working at {company} would help me )",
+                20,
+                240,
             ),
         }
 
@@ -436,7 +464,11 @@ class StepSession:
             failed = self._failed(self._content(aspiration=aspiration))
             return _Candidate({"aspiration": aspiration, "aspirations": options}, reply, failed)
         if isinstance(value, GoalsReply):
-            goals = [g for g in value.goals if g.kind != "hire"]
+            # A "promotion" to a job already held or applied for adds no step: the aspiration
+            # closes the plan instead. The model copied its example's top rung ("Get promoted to
+            # bar supervisor") into a bar supervisor's plan on three tries in a row.
+            held = rules_meaning.held_titles(self.profile.resume, self.profile.role)
+            goals = [g for g in value.goals if g.kind != "hire" and not _names_a_held_job(g.goal, held)]
             return _Candidate(goals, reply, self._failed(self._content(goals=goals)))
         if isinstance(value, SelfAssessment):
             assessment = self._kept_assessment(value)
@@ -444,14 +476,16 @@ class StepSession:
         answer = value.answer
         return _Candidate(answer, reply, self._failed(self._content(answer=answer)))
 
-    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool]:
+    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool]:
         """Fewest failed rules first; then, among equals, a job above the role applied for
         before one level with it ("customer service consultant" for a contact centre agent),
-        which the rules let pass because a specialist path can be a real aim."""
+        which the rules let pass because a specialist path can be a real aim; then one that
+        names no company ("engineering manager at Microsoft", a past employer)."""
         failed = len(self._failed(self._content(aspiration=option.aspiration)))
         rung = resume_facts.level(rules_meaning.aspired_title(option.aspiration))
         applied = resume_facts.level(self.profile.role or "")
-        return failed, bool(rung and applied and rung <= applied)
+        names_a_company = bool(re.search(r"\b(?:at|with|for) [A-Z]", option.aspiration))
+        return failed, bool(rung and applied and rung <= applied), names_a_company
 
     def _content(
         self,
@@ -502,7 +536,11 @@ class StepSession:
             return kept
 
         strengths = passing(list(offered.strengths), as_growth=False)
-        growth_areas = passing(growth, as_growth=True)
+        growth_areas = []
+        for item in passing(growth, as_growth=True):
+            # "System design" and "Master system design": one growth area, not two.
+            if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
+                growth_areas.append(item)
         strengths += [i for i in offered.strengths if i not in strengths]
         growth_areas += [i for i in growth if i not in growth_areas]
         return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
@@ -565,6 +603,48 @@ class StepSession:
 
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def _names_a_held_job(goal: str, held: list[str]) -> bool:
+    title = rules_meaning.aspired_title(goal)
+    return bool(title) and any(
+        text.stems(title) <= text.stems(h) and resume_facts.level(title) <= resume_facts.level(h) for h in held
+    )
+
+
+def _deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
+    """The resume's jobs, most recent first, each with the deeds listed under it."""
+    titles = resume_facts.titles(resume)
+    jobs: dict[str, list[str]] = {}
+    current = None
+    for line in resume_facts.lines(resume):
+        named = next((t for t in titles if t in line), None)
+        if named is not None:
+            current = named
+            jobs.setdefault(current, [])
+        elif current is not None and (deed := _as_deed(line)) and deed not in jobs[current]:
+            jobs[current].append(deed)
+    return [(title, jobs[title]) for title in titles if jobs.get(title) and '"' not in title and "\\" not in title]
+
+
+def _as_deed(line: str) -> str | None:
+    """A resume line as what follows "As a cook, I …": "Trained three cooks." → "trained three cooks";
+    None for a line that is no deed (a summary, a heading) or that the pattern cannot hold."""
+    line = line.strip().rstrip(".;").strip()
+    if INJECTION.search(line):  # a line that talks to the model is no deed of the candidate's
+        return None
+    if line.lower().startswith("i "):
+        line = line[2:]
+    words = line.split()
+    if not 4 <= len(words) <= 30 or re.search(r'["\\;\n]|[.](?![0-9])', line):
+        return None
+    if not english.is_verb_form(words[0]):
+        return None
+    # "Organised and adaptable administrative worker…" is a summary, not a deed.
+    if words[1].lower() == "and" and not english.is_verb_form(words[2]):
+        return None
+    first = words[0] if words[0].isupper() else words[0].lower()
+    return " ".join([first, *words[1:]])
 
 
 def _upper_first(phrase: str) -> str:
