@@ -141,6 +141,8 @@ def test_chain_fails_when_hiring_comes_later(profile, good_reply):
         "Get hired by Target",
         "Work at Target",
         "Target",
+        # The profile's past employer: a future there, said to Target, is a plan to leave.
+        "Become a district manager at Best Buy",
     ],
 )
 def test_aspiration_is_never_pay_place_or_company(profile, make_reply, aspiration):
@@ -154,6 +156,7 @@ def test_aspiration_is_never_pay_place_or_company(profile, make_reply, aspiratio
         "Become a clinical nurse educator who raises patient-safety standards",
         "Lead large solar and battery installations as a master electrician",
         "Enhance customer experiences with business strategy, branding, marketing and sales",
+        "Become a district manager for Target's stores",
     ],
 )
 def test_real_aspirations_pass(profile, make_reply, aspiration):

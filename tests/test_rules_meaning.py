@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aspire import CandidateProfile, resume_facts
+from aspire import CandidateProfile, resume_facts, rules_meaning
 from aspire.models import GeneratedContent, complete_content
 from aspire.rulebase import Subject
 from aspire.rules_meaning import (
@@ -309,7 +309,7 @@ def test_an_answer_that_aims_past_the_job_passes(answer):
 
 
 def test_a_promotion_to_a_job_already_held_is_no_step():
-    from aspire import rules_meaning
+
     from aspire.models import Goal, Plan
 
     resume = "Senior Financial Analyst, JPMorgan, 2015-present\n- Built the quarterly forecast model"
@@ -336,3 +336,28 @@ def test_a_promotion_to_a_job_already_held_is_no_step():
 def test_a_degree_on_the_resume_is_a_credential_held():
     resume = "Assistant Store Manager, Best Buy, 2015-present\nBachelor of Business Administration"
     assert resume_facts.credential_lines(resume) == ["Bachelor of Business Administration"]
+
+
+@pytest.mark.parametrize(
+    ("item", "is_plan_item"),
+    [
+        ("Lead a project to improve onboarding", True),
+        ("Company's manager development course", True),
+        ("Centre's coaching and quality course", True),
+        ("Leading projects to improve onboarding", False),
+        ("Budget forecasting", False),
+        ("A retail management certificate", False),
+    ],
+)
+def test_a_step_of_the_plan_is_no_self_assessment(item, is_plan_item):
+    subject = Subject(answer="", company="Acme", growth_areas=(item,), resume="Clerk, Beta, 2020-present")
+    result = rules_meaning.self_assessment_is_real(subject)
+    assert result.passed is not is_plan_item, result.evidence
+
+
+def test_a_skill_named_on_a_short_resume_line_is_already_shown():
+    resume = "Analyst, Beta, 2019-present\n- Built the monthly forecast\nSkills\nAdvanced MS Excel"
+    subject = Subject(answer="", company="Acme", growth_areas=("Excel proficiency",), resume=resume)
+    assert not rules_meaning.self_assessment_is_real(subject).passed
+    other = Subject(answer="", company="Acme", growth_areas=("Python proficiency",), resume=resume)
+    assert rules_meaning.self_assessment_is_real(other).passed

@@ -32,7 +32,7 @@ GOALS = {
             "evidence": "Coordinated sales promotions and managed inventory.",
         },
         {
-            "goal": "Complete the district leadership course",
+            "goal": "Earn a retail management certificate",
             "kind": "credential",
             "company_support": "the company's manager development program",
             "evidence": "Recruited and trained new employees.",
@@ -85,7 +85,7 @@ def test_four_short_turns_make_a_draft_that_passes(profile):
     assert [g.goal for g in draft.plan.goals][:2] == ["Get hired by Target", GOALS["goals"][0]["goal"]]
     assert draft.answer == " ".join(ANSWER.values())
     assert "Managing inventory" not in draft.self_assessment.growth_areas
-    assert draft.self_assessment.growth_areas[0] == "District leadership course"  # the plan's own credential
+    assert draft.self_assessment.growth_areas[0] == "Retail management certificate"  # the plan's own credential
     assert len(draft.self_assessment.strengths) == 3
 
 

@@ -91,13 +91,11 @@ def aspiration_not_salary_location_company(s: Subject) -> CheckResult:
     if lexicon.COMPANY_AS_GOAL.search(aspiration) or text.normalise(aspiration) == text.normalise(s.company):
         problems.append(f'The aspiration "{aspiration}" is the company itself.')
     # A future at a past employer, said to the next one, is a plan to leave.
-    past = [
-        name
-        for name in employer_names(s.resume, s.company)
-        if re.search(r"\b(?:at|with|for)\s+" + re.escape(name) + r"\b", aspiration) and not resume_facts.level(name)
-    ]
-    if past:
-        problems.append(f'The aspiration "{aspiration}" is set at {past[0]}, a past employer.')
+    for named in re.findall(r"\b(?:at|with|for)\s+((?:[A-Z][\w&'.-]*\s?)+)", aspiration):
+        name = named.strip().removesuffix("'s").removesuffix("'")
+        if s.resume and name in s.resume and not text.mentions(s.company, name) and not text.mentions(name, s.company):
+            problems.append(f'The aspiration "{aspiration}" is set at {name}, a past employer.')
+            break
     if problems:
         return _fail(
             rule,

@@ -400,6 +400,8 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
             problems.append(f'The {kind} "{item}" is a resume heading.')
         elif _is_a_job(item, titles):
             problems.append(f'The {kind} "{_clip(item, 60)}" is a job title, not a skill or quality.')
+        elif _is_a_plan_item(item):
+            problems.append(f'The {kind} "{_clip(item, 60)}" is a step of a plan, not a skill or quality.')
     for item in s.growth_areas:
         if line := _already_shown(item, s):
             problems.append(f'The growth area "{_clip(item, 60)}" is already on the resume ("{_clip(line, 60)}").')
@@ -411,6 +413,19 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
             "dates; a growth area is something the resume does not show yet.",
         )
     return _pass(rule, "Strengths and growth areas are skills or qualities; the growth areas are new.")
+
+
+_PLAN_ITEM = re.compile(r"^\s*(?:\w+\s+(?:a|an|the)\s|(?:the\s+)?(?:company|centre|center|store|team|firm)'s\s)", re.I)
+
+
+def _is_a_plan_item(item: str) -> bool:
+    """ "Lead a project to improve onboarding", "Company's manager development course": a goal
+    or a program of the plan pasted where a skill belongs."""
+    match = _PLAN_ITEM.match(item)
+    if match is None:
+        return False
+    first = item.split()[0]
+    return "'" in match.group(0) or english.is_base_verb(first)
 
 
 def _is_a_job(item: str, titles: list[str]) -> bool:
@@ -426,22 +441,33 @@ def _is_a_job(item: str, titles: list[str]) -> bool:
 SHOWN_SHARE = 0.75
 
 
+# How well a skill is held, not which skill: "Excel proficiency" is Excel.
+_HOW_WELL = text.stems("proficiency proficient skills skill knowledge advanced basic familiarity expertise techniques")
+
+
 def _already_shown(item: str, s: Subject) -> str:
     """The resume line (or skills, or title) that shows a growth area is already there."""
-    wanted = text.specific_stems(item)
+    wanted = text.specific_stems(item) - _HOW_WELL
     if not wanted:
         return ""
     if len(wanted) == 1:
         if len(text.words(item)) > 2:
             return ""  # "Developing other store managers" names more than its one specific word
-        # "Plumbing" for a journeyman plumber: the field itself is no growth area.
-        for line in [*resume_facts.titles(s.resume), ", ".join(s.skills)]:
+        # "Plumbing" for a journeyman plumber: the field itself is no growth area; nor is
+        # "Excel proficiency" for a resume whose skills section says "Advanced MS Excel".
+        for line in [*resume_facts.titles(s.resume), ", ".join(s.skills), *resume_facts.lines(s.resume)]:
             if wanted <= text.stems(line):
                 return line
         return ""
-    # What the candidate did and knows, not a job's heading line ("Teacher, Lincoln Middle School").
+    # What the candidate did and knows, and the short lines of a skills section ("Advanced MS
+    # Excel"), not a job's heading line ("Teacher, Lincoln Middle School").
     for line in [*resume_facts.achievement_lines(s.resume), ", ".join(s.skills)]:
         if wanted <= text.stems(line):
+            return line
+    # There, every word counts: "master electrician licence" is not the "Journeyman Electrician licence".
+    every_word = text.stems(item) - _HOW_WELL
+    for line in resume_facts.lines(s.resume):
+        if not resume_facts._YEAR.search(line) and every_word <= text.stems(line):
             return line
     # Spread over the resume: "budgeting, financial forecasting, variance analysis" for an analyst
     # whose every bullet is one of them. A real gap brings words of its own; two shared words

@@ -86,7 +86,7 @@ OFFERED = 4
 MAX_DEEDS = 12
 STRENGTHS_KEPT = 3
 GROWTH_AREAS_KEPT = 2
-_GOAL_VERB = re.compile(r"^\s*(?:earn|complete|pass|master|build|gain|study)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
+_CREDENTIAL_GOAL = re.compile(r"^\s*(?:earn|pass)\s+(?:an?\s+|the\s+|my\s+)?", re.IGNORECASE)
 # One sentence: no full stop but a decimal point, no semicolon (it strung the plan's
 # goals into a list), no quote or escape. Allowed a
 # full stop before any letter, the model ran its sentences together ("area.earning").
@@ -511,10 +511,13 @@ class StepSession:
     def _kept_assessment(self, offered: SelfAssessment) -> SelfAssessment:
         """The offered items the rules pass, the plan's own skill or credential first among the
         growth areas; failing items fill in only where too few pass (and so fail the step)."""
-        # "Master Acme's billing software" builds "billing software": the company's name is no skill.
-        own = re.compile(re.escape(self.profile.company) + r"(?:'s|')?\s+", re.IGNORECASE)
+        # The credential the plan earns is a growth area in the plan's own words ("CFA charter");
+        # a skill or course goal cut down the same way read as a fragment to the reader ("Every
+        # station on the line", "Company's manager development course").
         planned = [
-            own.sub("", _GOAL_VERB.sub("", g.goal)).strip() for g in self.chosen["goals"] if _GOAL_VERB.match(g.goal)
+            _CREDENTIAL_GOAL.sub("", g.goal).strip()
+            for g in self.chosen["goals"]
+            if _CREDENTIAL_GOAL.match(g.goal) and "'" not in g.goal
         ]
         growth = [_upper_first(p) for p in planned[:1]] + list(offered.growth_areas)
 
