@@ -13,6 +13,7 @@ import pytest
 from aspire import CandidateProfile
 
 REPO = Path(__file__).resolve().parents[1]
+
 EXAMPLE_RESUMES = REPO / "examples" / "resumes"
 
 # The article's Individual Development Plan for XYZ Company, word for word.
@@ -27,6 +28,17 @@ ARTICLE_PLAN = [
     "Lead small branding teams to drive big results",
     "Get promoted to Senior Brand Manager",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings for the whole test session (a hook, so that bench/run.py, which imports this
+    module for its fixtures' data, is not changed by them)."""
+    # The tests exercise the machinery on the small embedded model, the one the dev extra
+    # installs (the default, 1.5B, is 1.1 GB and slower); the CLI's subprocesses inherit this.
+    os.environ.setdefault("ASPIRE_EMBEDDED_MODEL", "qwen2.5-coder-0.5b")
+    # Most tests script a whole draft in one fake reply; tests/test_stepwise.py and the
+    # end-to-end tests of the default say method="steps" (or --method steps) themselves.
+    os.environ.setdefault("ASPIRE_METHOD", "whole")
 
 
 @pytest.fixture(autouse=True)

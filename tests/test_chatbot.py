@@ -94,6 +94,7 @@ def test_chatbot_as_a_program_streams_from_a_server():
     with fault_server(("reply", reply, "stop")) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
         env |= {"OPENAI_BASE_URL": server.base_url, "ASPIRE_MODEL": "m", "ASPIRE_MAX_RETRIES": "0"}
+        env["ASPIRE_METHOD"] = "whole"  # the server scripts a whole draft
         result = subprocess.run(
             [sys.executable, str(CHATBOT)],
             input=f"{RESUME_FILE}\nTarget\ny\n\n",

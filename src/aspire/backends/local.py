@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Constraint
-from ..embedded_model import DEFAULT_EMBEDDED, EmbeddedModel, check_user_model, ensure_embedded_model
+from ..embedded_model import EmbeddedModel, check_user_model, ensure_embedded_model
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
 from ..files import atomic_write_bytes
 from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
@@ -244,6 +244,13 @@ def _word_bias(llama: Any, avoid_words: tuple[str, ...]) -> dict[int, float]:
     return bias
 
 
+def _chosen_embedded() -> EmbeddedModel:
+    from ..config import resolve_settings
+    from ..embedded_model import embedded_model
+
+    return embedded_model(resolve_settings(backend="local").embedded_model)
+
+
 def default_constraint() -> Constraint:
     from .guidance import available
 
@@ -298,10 +305,12 @@ class LocalBackend:
         n_threads: int | None = None,
         repeat_penalty: float = REPEAT_PENALTY,
         constraint: Constraint | None = None,
-        embedded: EmbeddedModel = DEFAULT_EMBEDDED,
+        embedded: EmbeddedModel | None = None,
     ) -> None:
         self._model_path = model_path
-        self._embedded = embedded
+        # None: as the settings choose (ASPIRE_EMBEDDED_MODEL, else the default if it is
+        # installed, else one that is).
+        self._embedded = embedded or _chosen_embedded()
         self.constraint: Constraint = constraint or default_constraint()
         self._repeat_penalty = repeat_penalty
         self._n_ctx = n_ctx
