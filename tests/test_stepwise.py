@@ -58,8 +58,7 @@ ASSESSMENT = {
 }
 ANSWER = {
     "aim": "I would like to become a district manager who develops store leaders.",
-    "why": "As an assistant store manager, I recruited and trained new employees, and helping people grow "
-    "is the part of retail I enjoy most.",
+    "why": "As an assistant store manager, I recruited and trained new employees.",
     "first_steps": "At Target, I want to learn your store operations and then lead a seasonal promotion "
     "across the store.",
     "company_help": "Target would help me grow through its manager development program and its promotion path "
@@ -221,7 +220,10 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
     session = StepSession(profile, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
     why = session._why_pattern()
     assert re.match(why, "As a customer solutions officer, I resolved 85% of calls at first contact.")
-    assert re.match(why, "As a service trainee, I answered billing calls for 40 customers a day, and I enjoyed it.")
+    assert re.match(why, "As a service trainee, I answered billing calls for 40 customers a day.")
+    assert not re.match(
+        why, "As a service trainee, I answered billing calls for 40 customers a day, which is a step up."
+    )
     # One job's results are not another's, and nothing else may follow the job.
     assert not re.match(why, "As a service trainee, I resolved 85% of calls at first contact.")
     assert not re.match(why, "As a customer solutions officer, I learned Telstra's systems.")

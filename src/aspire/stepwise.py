@@ -327,12 +327,12 @@ class StepSession:
 
     def _why_pattern(self) -> str:
         """The reason: a past job, then one thing the resume says the candidate did in it, word
-        for word ("As a line cook, I run the grill station for dinner service…"), and a short
-        thought of their own after a comma.
+        for word ("As a line cook, I run the grill station for dinner service…").
 
         Free to give its own reasons, the model retold the plan's first goal as done ("In my
         last role, I learned Merivale's drinks list") in 8 of 25 drafts; given any job title
-        with any resume line, it gave one job's results to another.
+        with any resume line, it gave one job's results to another; given a thought of its own
+        after the resume's words, it judged itself ("which is a step above the role applied for").
         """
         options = []
         for title, deeds in _deeds_by_job(self.profile.resume)[:2]:
@@ -348,7 +348,7 @@ class StepSession:
             if not deeds:
                 return _sentence("(In my last role, I |Over the past few years, I )", 20, 240)
             options.append(f"Over the past few years, I ({'|'.join(prompts.literal(d) for d in deeds[:MAX_DEEDS])})")
-        return f"^({'|'.join(options)})(,{_SENTENCE_CHAR}{{8,140}})?[.]$"
+        return f"^({'|'.join(options)})[.]$"
 
     def _answer_patterns(self) -> dict[str, str]:
         company = prompts.literal(self.profile.company)
