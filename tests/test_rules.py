@@ -631,3 +631,34 @@ def test_longest_shared_run_agrees_with_brute_force():
         assert not got or f" {got} " in f" {source} "
         nonempty += bool(expected)
     assert nonempty > 1000  # the inputs exercise real overlaps, not just empty answers
+
+
+@pytest.mark.parametrize(
+    ("answer", "flagged"),
+    [
+        ("I want to build my skills in workforce planning and compensation at Target.", False),
+        ("I want to set the direction for the systems that move your customers' money.", False),
+        ("I want to earn more money and a better compensation package at Target.", True),
+        ("At Target I hope to make good money within two years.", True),
+    ],
+)
+def test_money_is_salary_talk_only_when_it_is_the_candidates_pay(profile, make_reply, answer, flagged):
+    subject = _subject(profile, make_reply(answer=answer))
+    assert (_verdict("no-red-flags", subject).verdict == "fail") is flagged, answer
+
+
+def test_joining_a_rotation_is_not_getting_hired_again(profile, make_reply):
+    data = make_reply()
+    data["plan"]["goals"][0]["goal"] = "Learn Target's store systems and join the weekend rotation"
+    assert _verdict("chain-reaches-aspiration", _subject(profile, data)).verdict == "pass"
+    data["plan"]["goals"][0]["goal"] = "Lead a seasonal promotion, then join Target's store team"
+    assert _verdict("chain-reaches-aspiration", _subject(profile, data)).verdict == "fail"
+
+
+def test_a_higher_grade_of_the_same_title_is_a_step():
+    from aspire.rules_meaning import aspired_title, same_job
+
+    assert aspired_title("Get promoted to Software Engineer II") == "Software Engineer II"
+    assert not same_job("Software Engineer II", "Software Engineer I, Platform Infrastructure")
+    assert same_job("Software Engineer I", "Software Engineer II")
+    assert same_job("bar supervisor", "Bar Supervisor")

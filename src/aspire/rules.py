@@ -54,6 +54,12 @@ def _ladder_inversions(goals: Sequence[str]) -> list[tuple[str, str]]:
     return inversions
 
 
+def _hired_by(goal: str, company: str) -> bool:
+    """ "Join Acme's team", "Get hired at Acme": the company follows the word of hiring.
+    "Learn Acme's platform and join the on-call rotation" is no hiring."""
+    return any(text.mentions(goal[match.end() : match.end() + 40], company) for match in lexicon.HIRE.finditer(goal))
+
+
 def chain_reaches_aspiration(s: Subject) -> CheckResult:
     rule = "chain-reaches-aspiration"
     if s.plan is None:
@@ -67,7 +73,7 @@ def chain_reaches_aspiration(s: Subject) -> CheckResult:
     elif not text.reaches(goals[-1], aspiration):
         problems.append(f'The last goal "{goals[-1]}" does not reach the aspiration "{aspiration}".')
         fixes.append("End the goals with the step that arrives at the aspiration.")
-    for later_hire in [g for g in goals[1:] if lexicon.HIRE.search(g) and text.mentions(g, s.company)]:
+    for later_hire in [g for g in goals[1:] if _hired_by(g, s.company)]:
         problems.append(f'"{later_hire}" comes after other goals; getting hired is the first step.')
         fixes.append("Put getting hired first.")
     for earlier, later in _ladder_inversions(goals):
@@ -492,15 +498,35 @@ def no_prompt_echo(s: Subject) -> CheckResult:
     return _pass(rule, "No instructions, template text or example wording copied into the output.")
 
 
+_FIELD_MONEY = frozenset({"money", "compensation", "income", "benefits package"})
+# ...and they are pay talk only when they are the candidate's own: "more money", "my compensation".
+_OWN_PAY = re.compile(
+    r"\b(?:my|more|higher|better|bigger|good|great|earn|earning|make|making|paid|pay)\b[^.,;]*$", re.IGNORECASE
+)
+
+
 def no_red_flags(s: Subject) -> CheckResult:
     rule = "no-red-flags"
     said = [("answer", s.answer)]
     if s.plan is not None:
         said += [("aspiration", s.plan.aspiration)] + [("goal", g) for g in s.later_goals]
     problems = []
+    # The candidate's own field may be money: an HR specialist's "compensation", a payments
+    # engineer's "money movement", a resume's "$2.1M budget". Words and sums that the inputs
+    # themselves use (outside any text that talks to the model) are not salary talk.
+    inputs = s.inputs
+    for payload in lexicon.injected_payloads(s.resume or ""):
+        inputs = inputs.replace(payload, " ")
     for where, words_said in said:
+        for money in lexicon.SALARY.finditer(words_said):
+            word = money.group(0).lower()
+            if word in _FIELD_MONEY and not _OWN_PAY.search(words_said[max(0, money.start() - 30) : money.start()]):
+                continue  # "skills in workforce planning and compensation", "your customers' money"
+            said_as_field = word in _FIELD_MONEY or word[:1] in "$€£"
+            if not (said_as_field and re.search(re.escape(money.group(0)), inputs, re.IGNORECASE)):
+                problems.append(f'The {where} talks about salary talk ("{money.group(0)}").')
+                break
         for label, pattern in (
-            ("salary talk", lexicon.SALARY),
             ("leaving soon", lexicon.LEAVING),
             ("the interviewer's job", lexicon.INTERVIEWERS_JOB),
         ):

@@ -42,11 +42,32 @@ def aspired_title(aspiration: str) -> str:
     words = head.split()
     # "Licensed Plumber handling residential installs": the title ends at its last job word.
     last_job_word = max((i for i, w in enumerate(words[:7]) if resume_facts.level(w)), default=None)
-    return " ".join(words[: last_job_word + 1]) if last_job_word is not None else head
+    if last_job_word is None:
+        return head
+    # "Software Engineer II": the grade belongs to the title.
+    if last_job_word + 1 < len(words) and _GRADE.fullmatch(words[last_job_word + 1].rstrip(",")):
+        last_job_word += 1
+    return " ".join(words[: last_job_word + 1])
 
 
 def _held_titles(s: Subject) -> list[str]:
     return held_titles(s.resume, s.role)
+
+
+_GRADE = re.compile(r"\b(I{1,3}|IV|V|[1-5])\b")
+_GRADES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def same_job(title: str, held: str) -> bool:
+    """Whether ``title`` is the job ``held`` (or below it): "Software Engineer II" is not
+    "Software Engineer I", whose stems are the same."""
+    if not (text.stems(title) <= text.stems(held) and resume_facts.level(title) <= resume_facts.level(held)):
+        return False
+    grades = [_GRADE.search(t) for t in (title, held)]
+    if grades[0] and grades[1]:
+        wanted, had = (_GRADES.get(g.group(1), 0) or int(g.group(1)) for g in grades if g)
+        return wanted <= had
+    return not grades[0] or grades[1] is not None
 
 
 def held_titles(resume: str | None, role: str | None) -> list[str]:
@@ -133,9 +154,7 @@ def goals_look_forward(s: Subject) -> CheckResult:
             problems.append(f'"{_clip(goal.goal)}" is a rung of another profession ("{borrowed}").')
             continue
         title = aspired_title(goal.goal)
-        if title and any(
-            text.stems(title) <= text.stems(h) and resume_facts.level(title) <= resume_facts.level(h) for h in hired_as
-        ):
+        if title and any(same_job(title, h) for h in hired_as):
             problems.append(
                 f'"{_clip(goal.goal)}" is a job the candidate is hired into or already held, not a later step.'
             )

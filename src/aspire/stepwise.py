@@ -610,9 +610,7 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 def _names_a_held_job(goal: str, held: list[str]) -> bool:
     title = rules_meaning.aspired_title(goal)
-    return bool(title) and any(
-        text.stems(title) <= text.stems(h) and resume_facts.level(title) <= resume_facts.level(h) for h in held
-    )
+    return bool(title) and any(rules_meaning.same_job(title, h) for h in held)
 
 
 def _deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
