@@ -103,7 +103,7 @@ def test_each_turn_reads_the_conversation_so_far(profile):
     assert set(answer.schema["properties"]) == {"aim", "why", "first_steps", "company_help"}
     # The answer is asked with the plan's first steps and the company's help in front of it.
     assert "learn Target's store operations" in answer.messages[-1]["content"]
-    assert "the manager onboarding program" in answer.messages[-1]["content"]
+    assert "the company's manager development program" in answer.messages[-1]["content"]
     assert len(answer.messages) == 8
 
 
@@ -119,6 +119,10 @@ def test_the_answer_sentences_are_held_to_their_jobs_by_the_schema(profile):
     assert not re.match(patterns["why"], "As an assistant store manager, I ran a Walmart supercenter.")
     assert not re.match(patterns["why"], "In my last role, I learned Target's store operations.")
     assert not re.match(patterns["company_help"], "The team would help me grow as a leader of people.")
+    # No list of the plan's support lines pasted one after another.
+    assert not re.match(
+        patterns["company_help"], "Target would help me grow by providing onboarding, mentoring, and projects."
+    )
     assert not re.match(patterns["first_steps"], "At Target, I want to learn. Then lead.")
     assert not re.match(patterns["first_steps"], "At Target, I want to learn your ways; then lead a promotion.")
 

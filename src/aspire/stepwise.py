@@ -97,6 +97,9 @@ _SENTENCE_CHAR = '([^";.\\\\\n]|[.][0-9])'
 _PLAIN = '[^";.\\\\\n]'
 
 
+_NO_LIST = '[^",;.\\\\\n]'
+
+
 def _sentence(opening: str = "", least: int = 20, most: int = 240) -> str:
     return f"^{opening}{_SENTENCE_CHAR}{{{least},{most}}}[.!]$"
 
@@ -286,7 +289,8 @@ class StepSession:
             company=company,
             aspiration_words=aspiration,
             first_steps=[_lower_first(g.goal) for g in goals[:2]],
-            supports=list(dict.fromkeys(g.company_support for g in goals[:3] if g.company_support.strip())),
+            # The help toward the aspiration (the skill and the work that proves it), not all of it.
+            supports=list(dict.fromkeys(g.company_support for g in goals[1:3] if g.company_support.strip())),
         )
 
     def _schema(self) -> dict[str, Any]:
@@ -364,11 +368,10 @@ class StepSession:
             # ...and it says what that help does: asked only to name it, the model listed the
             # plan's company_support lines ("I know X offers A, B and C"); made to say "help"
             # somewhere, it glued the word on where its sentence ran out ("paid tra helping").
-            "company_help": _sentence(
-                f"({company} would help me grow |{company} could help me grow |Working at {company} would help me )",
-                20,
-                240,
-            ),
+            # No comma: given one, it pasted every support line in a list, which a reader saw
+            # as labels, not speech.
+            "company_help": f"^({company} would help me grow |{company} could help me grow |Working at "
+            f"{company} would help me ){_NO_LIST}{{20,200}}[.]$",
         }
 
     def request(self) -> ChatRequest:
