@@ -82,6 +82,7 @@ ASSESSMENT_WORDS = 8
 # The self-assessment step asks for more items than a draft keeps, and keeps those the
 # rules pass: asked for two growth areas, the model named one the resume already showed.
 OFFERED = 4
+_A_PROGRAM = re.compile(r"\b(?:course|program|programme|training|induction|pathway|track)\s*$", re.IGNORECASE)
 # Resume lines the reason may quote: enough to choose from, few enough for a small grammar.
 MAX_DEEDS = 12
 STRENGTHS_KEPT = 3
@@ -524,9 +525,15 @@ class StepSession:
         ]
         growth = [_upper_first(p) for p in planned[:1]] + list(offered.growth_areas)
 
+        inputs = self.profile.all_text()
+
         def passing(items: list[str], *, as_growth: bool) -> list[str]:
             kept = []
             for item in dict.fromkeys(items):
+                # Glued words ("state'smathematicsexam") and a program's name ("Supervisor
+                # training") read to the reader as no skill at all.
+                if text.garbled(item, inputs) or _A_PROGRAM.search(item):
+                    continue
                 subject = Subject(
                     answer="",
                     company=self.profile.company,
