@@ -54,7 +54,7 @@ GOALS = {
 ASSESSMENT = {
     "strengths": ["Training new employees", "Coordinating sales promotions", "Team leadership", "Retail operations"],
     # "Managing inventory" is on the resume already, "Supervisor training" is a program and
-    # "Storebudgetforecasting" is glued: none may be kept as a growth area.
+    # "Managing inventorycontrol" is glued: none may be kept as a growth area.
     "growth_areas": [
         "Managing inventory",
         "Supervisor training",
