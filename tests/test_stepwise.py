@@ -58,7 +58,7 @@ ASSESSMENT = {
     "growth_areas": [
         "Managing inventory",
         "Supervisor training",
-        "Storebudgetforecasting",
+        "Managing inventorycontrol",
         "Budgeting for a whole store",
     ],
 }
