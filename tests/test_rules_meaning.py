@@ -361,3 +361,11 @@ def test_a_skill_named_on_a_short_resume_line_is_already_shown():
     assert not rules_meaning.self_assessment_is_real(subject).passed
     other = Subject(answer="", company="Acme", growth_areas=("Python proficiency",), resume=resume)
     assert rules_meaning.self_assessment_is_real(other).passed
+
+
+def test_a_glued_self_assessment_item_is_no_skill():
+    resume = "Teacher, Lincoln High, 2019-present\n- Coached the maths olympiad team"
+    glued = Subject(answer="", company="Acme", strengths=("recipes andSupplier",), resume=resume)
+    assert "garbled" in rules_meaning.self_assessment_is_real(glued).evidence
+    named = Subject(answer="", company="Acme", strengths=("JavaScript and QuickBooks",), resume=resume)
+    assert rules_meaning.self_assessment_is_real(named).passed

@@ -421,6 +421,8 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
             problems.append(f'The {kind} "{_clip(item, 60)}" is a job title, not a skill or quality.')
         elif _is_a_plan_item(item):
             problems.append(f'The {kind} "{_clip(item, 60)}" is a step of a plan, not a skill or quality.')
+        elif glued := text.garbled(item, s.inputs):
+            problems.append(f'The {kind} "{_clip(item, 60)}" has garbled words: {", ".join(glued[:2])}.')
     for item in s.growth_areas:
         if line := _already_shown(item, s):
             problems.append(f'The growth area "{_clip(item, 60)}" is already on the resume ("{_clip(line, 60)}").')

@@ -385,8 +385,10 @@ def garbled(value: str, inputs: str) -> list[str]:
     return found
 
 
-# "flow.Performed", "patients'families": a sentence or a possessive run into the next word.
-_GLUED_AT_PUNCTUATION = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]|[a-z]{2}['\u2019][a-z]{3,}")
+# "flow.Performed", "patients'families": a sentence or a possessive run into the next word;
+# "andSupplier", "reducingError": a lower-case word run into a capitalised one (a name such
+# as "JavaScript" or "QuickBooks" opens with its capital).
+_GLUED_AT_PUNCTUATION = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]|[a-z]{2}['\u2019][a-z]{3,}|^[a-z]{3,}[A-Z][a-z]{3}")
 # Two dictionary words run together, one of them a word of the texts ("workforceplanning" where
 # the resume says "workforce"), each this long: shorter parts ("workstreams", "freelancers",
 # "smartphone") too often make a real compound, and parts the texts never use alone
