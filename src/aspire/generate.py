@@ -22,7 +22,7 @@ from . import prompts, rules, text
 from .backends import Backend, ChatRequest, Completion, Message, create_backend
 from .backends.base import aclose_backend
 from .config import Settings, resolve_settings
-from .errors import DeadlineError, DraftRejectedError, GenerationError, InputError
+from .errors import DeadlineError, GenerationError, InputError
 from .models import (
     CandidateProfile,
     CheckResult,
@@ -30,6 +30,7 @@ from .models import (
     DraftContent,
     GeneratedContent,
     Usage,
+    checked_draft,
     complete_content,
 )
 from .stepwise import StepSession
@@ -194,17 +195,20 @@ class _DraftSession:
     def result(self, strict: bool) -> Draft:
         return self.give_up(strict)
 
-    def draft(self) -> Draft:
+    def draft(self, strict: bool = False) -> Draft:
         assert self.best is not None
         content, checks = self.best
-        return Draft(
-            **content.model_dump(),
-            checks=checks,
+        return checked_draft(
+            content,
+            checks,
             attempts=self.attempts,
             usage=self.usage,
             backend=self.backend.name,
             model=self.model,
-            elapsed_s=round(time.perf_counter() - self.started, 3),
+            started=self.started,
+            strict=strict,
+            what=f"the best of {self.attempts} attempts",
+            last_output=self.last_text,
         )
 
     def give_up(self, strict: bool) -> Draft:
@@ -216,15 +220,7 @@ class _DraftSession:
                 violations=self.last_violations,
                 attempts=self.attempts,
             )
-        draft = self.draft()
-        if strict and not draft.passed:
-            raise DraftRejectedError(
-                f"the best of {self.attempts} attempts still fails: " + ", ".join(c.rule for c in draft.failed_checks),
-                last_output=self.last_text,
-                violations=[c.as_instruction() for c in draft.failed_checks],
-                attempts=self.attempts,
-            )
-        return draft
+        return self.draft(strict)
 
     def out_of_time(self, strict: bool) -> Draft:
         """The deadline passed mid-repair: the best draft so far, or the deadline error."""

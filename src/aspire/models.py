@@ -256,6 +256,47 @@ class Draft(DraftContent):
         return not self.failed_checks
 
 
+def checked_draft(
+    content: DraftContent,
+    checks: list[CheckResult],
+    *,
+    attempts: int,
+    usage: Usage,
+    backend: str,
+    model: str,
+    started: float,
+    strict: bool,
+    what: str,
+    last_output: str,
+) -> Draft:
+    """The finished :class:`Draft`; with ``strict``, :class:`DraftRejectedError` if a rule still fails.
+
+    ``started`` is a ``time.perf_counter()`` reading; ``what`` names the draft in the error
+    ("the best of 3 attempts", "the stepwise draft").
+    """
+    import time
+
+    from .errors import DraftRejectedError
+
+    draft = Draft(
+        **content.model_dump(),
+        checks=checks,
+        attempts=attempts,
+        usage=usage,
+        backend=backend,
+        model=model,
+        elapsed_s=round(time.perf_counter() - started, 3),
+    )
+    if strict and not draft.passed:
+        raise DraftRejectedError(
+            f"{what} still fails: " + ", ".join(c.rule for c in draft.failed_checks),
+            last_output=last_output,
+            violations=[c.as_instruction() for c in draft.failed_checks],
+            attempts=attempts,
+        )
+    return draft
+
+
 def hire_goal(profile: CandidateProfile) -> Goal:
     """The first goal of every plan, written by the program from the inputs alone."""
     opening = f"The {profile.role} opening" if profile.role else "An opening"

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import english, prompts, resume_facts, rules, rules_meaning, text
 from .backends import Backend, ChatRequest, Completion, Message
 from .config import Settings
-from .errors import DeadlineError, DraftRejectedError, GenerationError
+from .errors import DeadlineError, GenerationError
 from .lexicon import INJECTION
 from .models import (
     AspirationOption,
@@ -41,6 +41,7 @@ from .models import (
     Goal,
     SelfAssessment,
     Usage,
+    checked_draft,
     complete_content,
 )
 from .rulebase import Subject
@@ -585,23 +586,18 @@ class StepSession:
     def result(self, strict: bool) -> Draft:
         assert self.final is not None
         content, checks = self.final
-        draft = Draft(
-            **content.model_dump(),
-            checks=checks,
+        return checked_draft(
+            content,
+            checks,
             attempts=self.attempts,
             usage=self.usage,
             backend=self.backend.name,
             model=self.model,
-            elapsed_s=round(time.perf_counter() - self.started, 3),
+            started=self.started,
+            strict=strict,
+            what="the stepwise draft",
+            last_output=self.last_text,
         )
-        if strict and not draft.passed:
-            raise DraftRejectedError(
-                "the stepwise draft still fails: " + ", ".join(c.rule for c in draft.failed_checks),
-                last_output=self.last_text,
-                violations=[c.as_instruction() for c in draft.failed_checks],
-                attempts=self.attempts,
-            )
-        return draft
 
     def out_of_time(self, strict: bool) -> Draft:
         """The deadline passed: a stepwise draft is whole only after its last step."""
