@@ -9,7 +9,6 @@ bounded repair loop. Transport failures are *not* retried here: the backend
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from .models import (
     Usage,
     checked_draft,
     complete_content,
+    parse_reply,
 )
 from .stepwise import StepSession
 
@@ -72,27 +72,13 @@ def _describe_validation(exc: ValidationError) -> str:
 
 def parse_content(completion: Completion) -> tuple[GeneratedContent | None, list[str]]:
     """The model's reply as a validated :class:`GeneratedContent`, or why it is not one."""
-    if completion.finish_reason == "length":
-        return None, [
-            "Your reply was cut off before the JSON was complete. Write less: "
-            "shorter goals and an answer under 150 words."
-        ]
-    text = completion.text.strip()
-    if not text:
-        return None, ["Your reply was empty. Reply with the JSON object."]
-    try:
-        # strict=False: a raw line break inside a string is harmless here.
-        data = json.loads(text, strict=False)
-    except json.JSONDecodeError as exc:
-        return None, [f"Your reply is not valid JSON ({exc.msg} at position {exc.pos})."]
-    try:
-        return GeneratedContent.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors()[:6]:
-            where = ".".join(str(p) for p in error["loc"]) or "the object"
-            problems.append(f"In the JSON, {where}: {error['msg']}.")
-        return None, problems
+    return parse_reply(
+        completion.text,
+        completion.finish_reason,
+        GeneratedContent,
+        write_less="Write less: shorter goals and an answer under 150 words.",
+        most_problems=6,
+    )
 
 
 class _DraftSession:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
@@ -254,6 +254,39 @@ class Draft(DraftContent):
     @property
     def passed(self) -> bool:
         return not self.failed_checks
+
+
+_Reply = TypeVar("_Reply", bound=BaseModel)
+
+
+def parse_reply(
+    text: str, finish_reason: str | None, model: type[_Reply], *, write_less: str, most_problems: int
+) -> tuple[_Reply | None, list[str]]:
+    """A model's JSON reply validated as ``model``, or why it is not one, in words for a repair note.
+
+    ``write_less`` ends the note for a reply cut off at the token limit.
+    """
+    import json
+
+    from pydantic import ValidationError
+
+    if finish_reason == "length":
+        return None, [f"Your reply was cut off before the JSON was complete. {write_less}"]
+    text = text.strip()
+    if not text:
+        return None, ["Your reply was empty. Reply with the JSON object."]
+    try:
+        # strict=False: a raw line break inside a string is harmless here.
+        data = json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        return None, [f"Your reply is not valid JSON ({exc.msg} at position {exc.pos})."]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [
+            f"In the JSON, {'.'.join(str(p) for p in error['loc']) or 'the object'}: {error['msg']}."
+            for error in exc.errors()[:most_problems]
+        ]
 
 
 def checked_draft(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import english, prompts, resume_facts, rules, rules_meaning, text
 from .backends import Backend, ChatRequest, Completion, Message
@@ -43,6 +43,7 @@ from .models import (
     Usage,
     checked_draft,
     complete_content,
+    parse_reply,
 )
 from .rulebase import Subject
 
@@ -443,22 +444,13 @@ class StepSession:
         self._advance()
 
     def _parse(self, completion: Completion) -> tuple[Any, list[str]]:
-        if completion.finish_reason == "length":
-            return None, ["Your reply was cut off before the JSON was complete. Write less."]
-        raw = completion.text.strip()
-        if not raw:
-            return None, ["Your reply was empty. Reply with the JSON object."]
-        try:
-            data = json.loads(raw, strict=False)
-        except json.JSONDecodeError as exc:
-            return None, [f"Your reply is not valid JSON ({exc.msg} at position {exc.pos})."]
-        try:
-            return REPLY_MODELS[self.step].model_validate(data), []
-        except ValidationError as exc:
-            return None, [
-                f"In the JSON, {'.'.join(str(p) for p in e['loc']) or 'the object'}: {e['msg']}."
-                for e in exc.errors()[:4]
-            ]
+        return parse_reply(
+            completion.text,
+            completion.finish_reason,
+            REPLY_MODELS[self.step],
+            write_less="Write less.",
+            most_problems=4,
+        )
 
     def _judge(self, value: Any, reply: str) -> _Candidate:
         if isinstance(value, AspirationsReply):
