@@ -222,9 +222,9 @@ KNOWN_GAPS = {
     "self-assessment-not-skill": 43 / 76,
     "growth-area-already-shown": 51 / 73,
 }
-# The same for the share of rejected drafts that fail a rule: 115 of 155, short of the 90% target
+# The same for the share of rejected drafts that fail a rule: 119 of 155, short of the 90% target
 # (the stepwise drafts are written to pass the rules: what is left in them, the rules miss).
-REJECTED_CAUGHT_FLOOR = 115 / 155
+REJECTED_CAUGHT_FLOOR = 119 / 155
 
 
 def test_the_rules_agree_with_the_reader_on_the_judged_set():

@@ -11,8 +11,8 @@ import pytest
 
 from aspire import ConfigError, Draft, DraftRejectedError, FakeBackend, GenerationError, agenerate, generate
 from aspire.config import Settings, resolve_settings
+from aspire.ladders import close_fields
 from aspire.models import CandidateProfile
-from aspire.stepwise import close_fields
 from aspire.streaming import stream
 
 ASPIRATIONS = {
@@ -65,8 +65,7 @@ ASSESSMENT = {
 ANSWER = {
     "aim": "I would like to become a district manager who develops store leaders.",
     "why": "As an assistant store manager, I recruited and trained new employees.",
-    "first_steps": "At Target, I want to learn your store operations and then lead a seasonal promotion "
-    "across the store.",
+    "first_steps": "First, I want to learn your store operations and then lead a seasonal promotion across the store.",
     "company_help": "Target would help me grow through its manager development program and its promotion path "
     "from store to district roles.",
 }
@@ -89,9 +88,10 @@ def test_four_short_turns_make_a_draft_that_passes(profile):
     assert draft.plan.aspirations[0].aspiration == draft.plan.aspiration
     assert [g.goal for g in draft.plan.goals][:2] == ["Get hired by Target", GOALS["goals"][0]["goal"]]
     assert draft.answer == " ".join(ANSWER.values())
-    assert draft.self_assessment.growth_areas[1:] == ["Budgeting for a whole store"]
-    assert draft.self_assessment.growth_areas[0] == "Retail management certificate"  # the plan's own credential
-    assert len(draft.self_assessment.strengths) == 3
+    # The offered growth area that passes, then one from the field's ladder; no credential.
+    assert draft.self_assessment.growth_areas == ["Budgeting for a whole store", "Multi-store performance management"]
+    # The candidate's own skills list is the strengths.
+    assert draft.self_assessment.strengths == ["Retail operations", "Team leadership", "Inventory"]
 
 
 def test_each_turn_reads_the_conversation_so_far(profile):
@@ -204,7 +204,7 @@ def test_every_field_ladder_fits_the_rungs_the_schema_allows():
     import re
 
     from aspire import prompts
-    from aspire.stepwise import career_fields
+    from aspire.ladders import career_fields
 
     lead, promote = prompts.GOAL_LADDER[2], prompts.GOAL_LADDER[3]
     for field in career_fields():
@@ -219,6 +219,7 @@ def test_every_field_ladder_fits_the_rungs_the_schema_allows():
 def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
     import re
 
+    from aspire import step_patterns
     from aspire.stepwise import StepSession
 
     profile = CandidateProfile(
@@ -228,7 +229,7 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
         role="Customer Service Consultant",
     )
     session = StepSession(profile, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
-    why = session._why_pattern()
+    why = step_patterns.why_pattern(session.profile)
     assert re.match(why, "As a customer solutions officer, I resolved 85% of calls at first contact.")
     assert re.match(why, "As a service trainee, I answered billing calls for 40 customers a day.")
     assert not re.match(
@@ -239,7 +240,9 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
     assert not re.match(why, "As a customer solutions officer, I learned Telstra's systems.")
     untitled = profile.model_copy(update={"resume": "Skills\nResolved 85% of calls at first contact"})
     session = StepSession(untitled, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
-    assert re.match(session._why_pattern(), "Over the past few years, I resolved 85% of calls at first contact.")
+    assert re.match(
+        step_patterns.why_pattern(session.profile), "Over the past few years, I resolved 85% of calls at first contact."
+    )
 
 
 def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():
@@ -258,3 +261,93 @@ def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():
     with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
         generate(profile, backend=backend, method="steps")
     assert "contact centre operations manager" in backend.requests[-1].messages[-1]["content"]
+
+
+def test_the_aspirations_reason_names_only_the_candidates_jobs_and_skills(profile):
+    import re
+
+    from aspire import step_patterns
+
+    reason = step_patterns.reason_pattern(profile)
+    assert re.match(reason, "It builds on my work as an assistant store manager and my experience in inventory.")
+    assert re.match(reason, "It builds on my experience in team leadership.")
+    # A job or a skill the inputs do not show cannot be claimed.
+    assert not re.match(reason, "It builds on my work as a line cook.")
+    assert not re.match(reason, "The resume mentions experience in designing menus.")
+
+
+def test_a_reason_from_a_resume_alone_says_skills_as_a_person_would():
+    import re
+
+    from aspire import step_patterns
+
+    profile = CandidateProfile(
+        resume="Sales Associate, Shop, 2019-2021\nSkills\n- Communication skills\n- Front-desk reception\n"
+        "- Basic CRM knowledge (used CallTrack)\nAssociate Degree in Business, 2018",
+        company="Acme",
+    )
+    reason = step_patterns.reason_pattern(profile)
+    assert re.match(reason, "It builds on my work as a sales associate and my communication skills.")
+    assert re.match(reason, "It builds on my experience in front-desk reception.")
+    assert "CallTrack" not in reason  # a hedged skill with a note is not said
+    assert "degree" not in reason.lower()  # a degree on a dated line is no job
+
+
+def test_kept_self_assessment_drops_what_a_reader_rejected():
+    from aspire.assessment import kept_assessment
+    from aspire.ladders import close_fields
+    from aspire.models import SelfAssessment
+
+    profile = CandidateProfile(
+        resume="Mathematics Teacher, Lincoln High, 2018-present\n- Taught algebra and geometry to five classes\n"
+        "- Coached the school's maths olympiad team",
+        company="Westbrook Unified",
+        role="Teacher",
+    )
+    offered = SelfAssessment(
+        strengths=[
+            "Teaching algebra and geometry to five classes",  # a resume line
+            "Ability to work independently and as part",  # cut off
+            "Patient explanations",
+            "Coaching competition teams",
+        ],
+        growth_areas=[
+            "Learn Westbrook Unified's curriculum",  # a plan step
+            "School leadership certificate",  # a credential
+            "Promotion to head of department",
+            "Data-informed instruction",
+        ],
+    )
+    kept = kept_assessment(profile, offered, close_fields(profile))
+    assert kept.strengths[:2] == ["Patient explanations", "Coaching competition teams"]
+    assert kept.growth_areas == ["Data-informed instruction", "Coaching other teachers"]
+
+
+def test_a_growth_area_done_in_a_system_the_resume_names_is_shown(profile):
+    from aspire.assessment import kept_assessment
+    from aspire.ladders import close_fields
+    from aspire.models import SelfAssessment
+
+    shop = profile.model_copy(update={"skills": ["store operations", "inventory management"]})
+    offered = SelfAssessment(strengths=["a", "b"], growth_areas=["Inventory management system", "Visual merchandising"])
+    assert kept_assessment(shop, offered, close_fields(shop)).growth_areas[0] == "Visual merchandising"
+
+
+def test_present_deeds_are_told_as_past_work_and_mixed_tenses_are_no_deed():
+    from aspire import resume_facts
+
+    assert resume_facts.in_past_tense("collaborate with team members daily") == "collaborated with team members daily"
+    assert resume_facts.in_past_tense("managed the bar") == "managed the bar"
+    assert resume_facts.as_deed("Monitored and analyzed metrics and implement business solutions") is None
+    assert resume_facts.as_deed("Provided training and support to new staff members") is not None
+    ranked = resume_facts.ranked_deeds(["managed inquiries or requests and provided assistance", "cut waste by 12%"])
+    assert ranked[0] == "cut waste by 12%"
+
+
+def test_the_answer_says_an_before_an_acronym_heard_with_a_vowel():
+    from aspire import english
+
+    assert english.fix_acronym_articles("I want to be a HR business partner.") == (
+        "I want to be an HR business partner."
+    )
+    assert english.fix_acronym_articles("A MBA, a CFA and a UX lead.") == "An MBA, a CFA and a UX lead."

@@ -8,6 +8,7 @@ verb forms knows them all.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import lemminflect
@@ -42,3 +43,58 @@ def opens_with_action(words: list[str]) -> bool:
     if first.endswith("ly") and len(words) > 1 and not is_base_verb(first):
         first = words[1]
     return is_base_verb(first)
+
+
+@lru_cache(maxsize=1 << 14)
+def is_past_tense(word: str) -> bool:
+    """Whether ``word`` is a verb's simple past ("managed", "ran")."""
+    word = word.lower()
+    return any(word in lemminflect.getInflection(lemma, "VBD") for lemma in _verb_lemmas(word))
+
+
+def past_tense(word: str) -> str | None:
+    """The simple past of a present-tense verb ("collaborate", "leads" → "collaborated", "led");
+    None when ``word`` is already past or no verb."""
+    lower = word.lower()
+    if is_past_tense(lower):
+        return None
+    for lemma in _verb_lemmas(lower):
+        if lower in (lemma, *lemminflect.getInflection(lemma, "VBZ")):
+            return str(lemminflect.getInflection(lemma, "VBD")[0])
+    return None
+
+
+def _verb_lemmas(word: str) -> tuple[str, ...]:
+    return tuple(lemminflect.getAllLemmas(word, upos="VERB").get("VERB", ()))
+
+
+# Letters whose names start with a vowel sound: "an HR partner", "an MBA", "an RN".
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def indefinite_article(phrase: str) -> str:
+    """ "a" or "an" for what follows: "an office manager", "an HR business partner", "a unit"."""
+    first = phrase.split()[0] if phrase.split() else ""
+    if len(first) > 1 and first.isupper():
+        return "an" if first[0] in _VOWEL_SOUND_LETTERS else "a"
+    if first.lower().startswith(("uni", "use", "usu", "euro", "one")):
+        return "a"
+    if first.lower().startswith(("hour", "honest", "honour", "honor")):
+        return "an"
+    return "an" if first[:1].lower() in "aeiou" else "a"
+
+
+_ARTICLE_BEFORE_ACRONYM = re.compile(r"\b([Aa]n?) ([A-Z]{2,})\b")
+
+
+def fix_acronym_articles(sentence: str) -> str:
+    """ "a HR business partner" → "an HR business partner": the model writes the article for
+    the word's spelling, a reader hears its sound."""
+
+    def fixed(match: re.Match[str]) -> str:
+        article = indefinite_article(match.group(2))
+        if match.group(1)[0].isupper():
+            article = article.capitalize()
+        return f"{article} {match.group(2)}"
+
+    return _ARTICLE_BEFORE_ACRONYM.sub(fixed, sentence)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import text
+from . import english, text
+from .lexicon import INJECTION
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b|\bpresent\b|\bcurrent\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d+[.)])\s+")
@@ -127,3 +128,84 @@ def credential_lines(resume: str | None) -> list[str]:
         ):
             found.append(line)
     return found
+
+
+# Words of a duty list rather than a deed: "assisted with…", "various projects", "or requests".
+_VAGUE_DEED = re.compile(r"\b(?:assist(?:ed|s)?|help(?:ed|s)?|various|etc|responsible for|or)\b", re.IGNORECASE)
+_PREPOSITIONS = frozenset("to for of in on with at from by as and".split())
+# The deeds offered for one job: the model picks one, so the weakest are left out.
+DEEDS_OFFERED = 5
+
+
+def deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
+    """The resume's jobs, most recent first, each with its deeds, the most telling first."""
+    found = titles(resume)
+    jobs: dict[str, list[str]] = {}
+    current = None
+    for line in lines(resume):
+        named = next((t for t in found if t in line), None)
+        if named is not None:
+            current = named
+            jobs.setdefault(current, [])
+        elif current is not None and (deed := as_deed(line)) and deed not in jobs[current]:
+            jobs[current].append(deed)
+    return [
+        (title, ranked_deeds(jobs[title]))
+        for title in found
+        if jobs.get(title) and '"' not in title and "\\" not in title
+    ]
+
+
+def ranked_deeds(deeds: list[str]) -> list[str]:
+    """Deeds with a number or a concrete result first; duty lists ("managed inquiries or requests
+    and provided assistance") last. Readers called a pasted duty line "understating" the candidate."""
+
+    def weakness(deed: str) -> tuple[int, int]:
+        vague = len(_VAGUE_DEED.findall(deed))
+        has_number = bool(re.search(r"\d", deed))
+        too_long = len(deed.split()) > 20
+        return (vague + too_long - has_number, 0)
+
+    return sorted(deeds, key=weakness)
+
+
+def as_deed(line: str) -> str | None:
+    """A resume line as what follows "As a cook, I …": "Trained three cooks." → "trained three cooks";
+    None for a line that is no deed (a summary, a heading), that mixes tenses ("monitored metrics
+    and implement solutions"), or that a pattern cannot hold."""
+    line = line.strip().rstrip(".;").strip()
+    if INJECTION.search(line):  # a line that talks to the model is no deed of the candidate's
+        return None
+    if line.lower().startswith("i "):
+        line = line[2:]
+    words = line.split()
+    if not 4 <= len(words) <= 30 or re.search(r'["\\;\n]|[.](?![0-9])', line):
+        return None
+    if not english.is_verb_form(words[0]):
+        return None
+    # "Organised and adaptable administrative worker…" is a summary, not a deed.
+    if words[1].lower() == "and" and not english.is_verb_form(words[2]):
+        return None
+    if _mixes_tenses(words):
+        return None
+    first = words[0] if words[0].isupper() else words[0].lower()
+    return " ".join([first, *words[1:]])
+
+
+def _mixes_tenses(words: list[str]) -> bool:
+    """A past-tense deed with a present verb joined on: "analyzed metrics and implement solutions"."""
+    if not english.is_past_tense(words[0]):
+        return False
+    # A noun after "and" ("training and support to new staff") is followed by a preposition
+    # or nothing; a verb by its object.
+    return any(
+        words[i].lower() == "and" and english.is_base_verb(words[i + 1]) and words[i + 2].lower() not in _PREPOSITIONS
+        for i in range(len(words) - 2)
+    )
+
+
+def in_past_tense(deed: str) -> str:
+    """ "collaborate with the team…" → "collaborated with the team…", for a deed told as past work."""
+    first, _, rest = deed.partition(" ")
+    past = english.past_tense(first)
+    return f"{past} {rest}" if past else deed

@@ -463,7 +463,10 @@ SHOWN_SHARE = 0.75
 
 
 # How well a skill is held, not which skill: "Excel proficiency" is Excel.
-_HOW_WELL = text.stems("proficiency proficient skills skill knowledge advanced basic familiarity expertise techniques")
+# Nor is the system it is done in: "inventory management system" is inventory management.
+_HOW_WELL = text.stems(
+    "proficiency proficient skills skill knowledge advanced basic familiarity expertise techniques system systems"
+)
 
 
 def _already_shown(item: str, s: Subject) -> str:
@@ -472,12 +475,15 @@ def _already_shown(item: str, s: Subject) -> str:
     if not wanted:
         return ""
     if len(wanted) == 1:
-        if len(text.words(item)) > 2:
+        if len([w for w in text.words(item) if text.stem(w) not in _HOW_WELL]) > 2:
             return ""  # "Developing other store managers" names more than its one specific word
         # "Plumbing" for a journeyman plumber: the field itself is no growth area; nor is
         # "Excel proficiency" for a resume whose skills section says "Advanced MS Excel".
+        # "Advanced plumbing techniques" for a journeyman plumber, "Advanced CRM knowledge" for
+        # one who logged calls in a CRM: a step on in the field, shown only by "advanced" there.
+        further = {"advanc"} & text.stems(item)
         for line in [*resume_facts.titles(s.resume), ", ".join(s.skills), *resume_facts.lines(s.resume)]:
-            if wanted <= text.stems(line):
+            if wanted | further <= text.stems(line):
                 return line
         return ""
     # What the candidate did and knows, and the short lines of a skills section ("Advanced MS

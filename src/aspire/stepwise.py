@@ -20,16 +20,16 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import english, prompts, resume_facts, rules, rules_meaning, text
+from . import english, prompts, resume_facts, rules, rules_meaning, step_patterns, text
+from .assessment import kept_assessment
 from .backends import Backend, ChatRequest, Completion, Message
 from .config import Settings
 from .errors import DeadlineError, GenerationError
-from .lexicon import INJECTION
+from .ladders import close_fields
 from .models import (
     AspirationOption,
     CandidateProfile,
@@ -84,34 +84,6 @@ ASSESSMENT_WORDS = 8
 # The self-assessment step asks for more items than a draft keeps, and keeps those the
 # rules pass: asked for two growth areas, the model named one the resume already showed.
 OFFERED = 4
-_A_PROGRAM = re.compile(r"\b(?:course|program|programme|training|induction|pathway|track)\s*$", re.IGNORECASE)
-# Resume lines the reason may quote: enough to choose from, few enough for a small grammar.
-MAX_DEEDS = 12
-STRENGTHS_KEPT = 3
-GROWTH_AREAS_KEPT = 2
-_CREDENTIAL_GOAL = re.compile(r"^\s*(?:earn|pass)\s+(?:an?\s+|the\s+|my\s+)?", re.IGNORECASE)
-# One sentence: no full stop but a decimal point, no semicolon (it strung the plan's
-# goals into a list), no quote or escape. Allowed a
-# full stop before any letter, the model ran its sentences together ("area.earning").
-_SENTENCE_CHAR = '([^";.\\\\\n]|[.][0-9])'
-
-
-# No decimal point either: given one, the model ran on past the sentence's end ("developers.15% of").
-_PLAIN = '[^";.\\\\\n]'
-
-
-_NO_LIST = '[^",;.\\\\\n]'
-
-
-def _sentence(opening: str = "", least: int = 20, most: int = 240) -> str:
-    return f"^{opening}{_SENTENCE_CHAR}{{{least},{most}}}[.!]$"
-
-
-def _phrase(least: int, most: int) -> str:
-    return f"^{_SENTENCE_CHAR}{{{least},{most}}}$"
-
-
-FIELDS_SHOWN = 2
 
 
 class AspirationsReply(BaseModel):
@@ -138,7 +110,8 @@ class AnswerReply(BaseModel):
 
     @property
     def answer(self) -> str:
-        return " ".join(s.strip() for s in (self.aim, self.why, self.first_steps, self.company_help))
+        said = " ".join(s.strip() for s in (self.aim, self.why, self.first_steps, self.company_help))
+        return english.fix_acronym_articles(said)
 
 
 REPLY_MODELS: dict[str, type[BaseModel]] = {
@@ -147,50 +120,6 @@ REPLY_MODELS: dict[str, type[BaseModel]] = {
     "self_assessment": SelfAssessment,
     "answer": AnswerReply,
 }
-
-
-@dataclass(frozen=True)
-class CareerField:
-    """One field's ladder, shown as an example to candidates close to it."""
-
-    field: str
-    words: frozenset[str]
-    role: str
-    aspirations: tuple[str, str]
-    support: tuple[str, ...]
-    goals: tuple[str, ...]
-
-
-@cache
-def career_fields() -> tuple[CareerField, ...]:
-    data = json.loads((prompts.template_dir() / "steps" / "fields.json").read_text(encoding="utf-8"))
-    return tuple(
-        CareerField(
-            field=item["field"],
-            words=text.stems(item["words"]),
-            role=item["role"],
-            aspirations=(item["aspirations"][0], item["aspirations"][1]),
-            support=tuple(item["support"]),
-            goals=tuple(item["goals"]),
-        )
-        for item in data["fields"]
-    )
-
-
-def close_fields(profile: CandidateProfile, count: int = FIELDS_SHOWN) -> list[CareerField]:
-    """The fields nearest the candidate's: their role and titles count most, then skills and texts.
-
-    Examples from one's own field show the ladder without carrying another trade's
-    words into the draft ("field hours" in an accountant's plan).
-    """
-    titles = " ".join([profile.role or "", *resume_facts.titles(profile.resume)])
-    near = text.stems(titles)
-    around = text.stems(" ".join([*profile.skills, profile.resume, profile.job_description or ""]))
-
-    def closeness(field: CareerField) -> tuple[int, int]:
-        return (3 * len(field.words & near) + len(field.words & around), -career_fields().index(field))
-
-    return sorted(career_fields(), key=closeness, reverse=True)[:count]
 
 
 def _placeholder_assessment() -> SelfAssessment:
@@ -282,7 +211,7 @@ class StepSession:
                 credentials=credentials,
             )
         if step == "self_assessment":
-            return prompts.render("steps/self_assessment.j2")
+            return prompts.render("steps/self_assessment.j2", fields=self.fields)
         goals = [g for g in self.chosen["goals"] if g.kind != "hire"]
         aspiration = re.sub(r"^\s*become\s+", "", self.chosen["aspiration"], flags=re.IGNORECASE).rstrip(".")
         return prompts.render(
@@ -291,7 +220,7 @@ class StepSession:
             question=self.data_profile.question,
             company=company,
             aspiration_words=aspiration,
-            first_steps=[_lower_first(g.goal) for g in goals[:2]],
+            first_steps=[step_patterns.lower_first(g.goal) for g in goals[:2]],
             # The help toward the aspiration (the skill and the work that proves it), not all of it.
             supports=list(dict.fromkeys(g.company_support for g in goals[1:3] if g.company_support.strip())),
         )
@@ -306,7 +235,7 @@ class StepSession:
                         "type": "string",
                         "pattern": prompts.starts_with(prompts.ASPIRATION_OPENINGS, words(prompts.ASPIRATION_WORDS)),
                     },
-                    "reason": {"type": "string", "pattern": f"^{words(30)}[.]?$"},
+                    "reason": {"type": "string", "pattern": step_patterns.reason_pattern(self.profile)},
                 },
                 "required": ["aspiration", "reason"],
                 "additionalProperties": False,
@@ -317,7 +246,7 @@ class StepSession:
             goal = json.loads(prompts.base_goal_schema_json())
             # A phrase, not a sentence: asked for a sentence, the model wrote "X offers a
             # program that..." for every goal, the same words four times.
-            goal["properties"]["company_support"] = {"type": "string", "pattern": _phrase(6, 90)}
+            goal["properties"]["company_support"] = {"type": "string", "pattern": step_patterns.phrase(6, 90)}
             rungs = prompts.goal_rungs(goal, self.profile)
             return _object({"goals": {"type": "array", "prefixItems": rungs, "items": False}})
         if self.step == "self_assessment":
@@ -329,53 +258,11 @@ class StepSession:
                 }
             )
         return _object(
-            {name: {"type": "string", "pattern": pattern} for name, pattern in self._answer_patterns().items()}
+            {
+                name: {"type": "string", "pattern": pattern}
+                for name, pattern in step_patterns.answer_patterns(self.profile).items()
+            }
         )
-
-    def _why_pattern(self) -> str:
-        """The reason: a past job, then one thing the resume says the candidate did in it, word
-        for word ("As a line cook, I run the grill station for dinner service…").
-
-        Free to give its own reasons, the model retold the plan's first goal as done ("In my
-        last role, I learned Merivale's drinks list") in 8 of 25 drafts; given any job title
-        with any resume line, it gave one job's results to another; given a thought of its own
-        after the resume's words, it judged itself ("which is a step above the role applied for").
-        """
-        options = []
-        for title, deeds in _deeds_by_job(self.profile.resume)[:2]:
-            title = re.sub(r"^[\d.)(\s-]+", "", title)  # "2021 Data Scientist", "1. Assistant Store Manager"
-            said = " ".join(w if w.isupper() else w.lower() for w in title.split())
-            article = "an" if said[:1] in "aeiou" else "a"
-            done = "|".join(prompts.literal(d) for d in deeds[:MAX_DEEDS])
-            options.append(f"As {article} {prompts.literal(said)}, I ({done})")
-        if not options:
-            # No job to tie them to (a resume of skills and one line a job): its deeds alone.
-            lines = resume_facts.achievement_lines(self.profile.resume)
-            deeds = list(dict.fromkeys(d for line in lines if (d := _as_deed(line))))
-            if not deeds:
-                return _sentence("(In my last role, I |Over the past few years, I )", 20, 240)
-            options.append(f"Over the past few years, I ({'|'.join(prompts.literal(d) for d in deeds[:MAX_DEEDS])})")
-        return f"^({'|'.join(options)})[.]$"
-
-    def _answer_patterns(self) -> dict[str, str]:
-        company = prompts.literal(self.profile.company)
-        horizon = text.question_horizon(self.profile.question)
-        aim = f"In {horizon}, I " if horizon else "(" + "|".join(prompts.FORWARD_OPENINGS) + ") "
-        return {
-            "aim": _sentence(aim, 15, 200),
-            "why": self._why_pattern(),
-            "first_steps": _sentence(
-                f"(At {company}, I|First, I|To get there, I|My first step|In my first year, I) ", 20, 240
-            ),
-            # The company named, and what it gives: the line a small model most often left out.
-            # ...and it says what that help does: asked only to name it, the model listed the
-            # plan's company_support lines ("I know X offers A, B and C"); made to say "help"
-            # somewhere, it glued the word on where its sentence ran out ("paid tra helping").
-            # No comma: given one, it pasted every support line in a list, which a reader saw
-            # as labels, not speech.
-            "company_help": f"^({company} would help me grow |{company} could help me grow |Working at "
-            f"{company} would help me ){_NO_LIST}{{20,200}}[.]$",
-        }
 
     def request(self) -> ChatRequest:
         messages = list(self.transcript)
@@ -468,7 +355,7 @@ class StepSession:
             goals = [g for g in value.goals if g.kind != "hire" and not _names_a_held_job(g.goal, held)]
             return _Candidate(goals, reply, self._failed(self._content(goals=goals)))
         if isinstance(value, SelfAssessment):
-            assessment = self._kept_assessment(value)
+            assessment = kept_assessment(self.profile, value, self.fields)
             return _Candidate(assessment, reply, self._failed(self._content(assessment=assessment)))
         answer = value.answer
         return _Candidate(answer, reply, self._failed(self._content(answer=answer)))
@@ -504,52 +391,6 @@ class StepSession:
             answer=answer or self.chosen.get("answer") or "-",
         )
         return complete_content(generated, self.profile)
-
-    def _kept_assessment(self, offered: SelfAssessment) -> SelfAssessment:
-        """The offered items the rules pass, the plan's own skill or credential first among the
-        growth areas; failing items fill in only where too few pass (and so fail the step)."""
-        # The credential the plan earns is a growth area in the plan's own words ("CFA charter");
-        # a skill or course goal cut down the same way read as a fragment to the reader ("Every
-        # station on the line", "Company's manager development course").
-        planned = [
-            _CREDENTIAL_GOAL.sub("", g.goal).strip()
-            for g in self.chosen["goals"]
-            if _CREDENTIAL_GOAL.match(g.goal) and "'" not in g.goal
-        ]
-        growth = [_upper_first(p) for p in planned[:1]] + list(offered.growth_areas)
-
-        inputs = self.profile.all_text()
-
-        def passing(items: list[str], *, as_growth: bool) -> list[str]:
-            kept = []
-            for item in dict.fromkeys(items):
-                # Glued words ("state'smathematicsexam") and a program's name ("Supervisor
-                # training") read to the reader as no skill at all.
-                if text.garbled(item, inputs) or _A_PROGRAM.search(item):
-                    continue
-                subject = Subject(
-                    answer="",
-                    company=self.profile.company,
-                    strengths=() if as_growth else (item,),
-                    growth_areas=(item,) if as_growth else (),
-                    resume=self.profile.resume,
-                    skills=tuple(self.profile.skills),
-                    role=self.profile.role,
-                    job_description=self.profile.job_description,
-                )
-                if all(rules.RULES[name](subject).passed for name in ("self-assessment-is-real", "grounded")):
-                    kept.append(item)
-            return kept
-
-        strengths = passing(list(offered.strengths), as_growth=False)
-        growth_areas: list[str] = []
-        for item in passing(growth, as_growth=True):
-            # "System design" and "Master system design": one growth area, not two.
-            if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
-                growth_areas.append(item)
-        strengths += [i for i in offered.strengths if i not in strengths]
-        growth_areas += [i for i in growth if i not in growth_areas]
-        return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
 
     def _failed(self, content: DraftContent) -> list[CheckResult]:
         subject = Subject.from_draft(content, self.profile)
@@ -609,50 +450,3 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 def _names_a_held_job(goal: str, held: list[str]) -> bool:
     title = rules_meaning.aspired_title(goal)
     return bool(title) and any(rules_meaning.same_job(title, h) for h in held)
-
-
-def _deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
-    """The resume's jobs, most recent first, each with the deeds listed under it."""
-    titles = resume_facts.titles(resume)
-    jobs: dict[str, list[str]] = {}
-    current = None
-    for line in resume_facts.lines(resume):
-        named = next((t for t in titles if t in line), None)
-        if named is not None:
-            current = named
-            jobs.setdefault(current, [])
-        elif current is not None and (deed := _as_deed(line)) and deed not in jobs[current]:
-            jobs[current].append(deed)
-    return [(title, jobs[title]) for title in titles if jobs.get(title) and '"' not in title and "\\" not in title]
-
-
-def _as_deed(line: str) -> str | None:
-    """A resume line as what follows "As a cook, I …": "Trained three cooks." → "trained three cooks";
-    None for a line that is no deed (a summary, a heading) or that the pattern cannot hold."""
-    line = line.strip().rstrip(".;").strip()
-    if INJECTION.search(line):  # a line that talks to the model is no deed of the candidate's
-        return None
-    if line.lower().startswith("i "):
-        line = line[2:]
-    words = line.split()
-    if not 4 <= len(words) <= 30 or re.search(r'["\\;\n]|[.](?![0-9])', line):
-        return None
-    if not english.is_verb_form(words[0]):
-        return None
-    # "Organised and adaptable administrative worker…" is a summary, not a deed.
-    if words[1].lower() == "and" and not english.is_verb_form(words[2]):
-        return None
-    first = words[0] if words[0].isupper() else words[0].lower()
-    return " ".join([first, *words[1:]])
-
-
-def _upper_first(phrase: str) -> str:
-    return phrase[:1].upper() + phrase[1:]
-
-
-def _lower_first(goal: str) -> str:
-    """ "Learn Acme's tools" → "learn Acme's tools", leaving "Acme" and "SQL" as they are."""
-    first, _, rest = goal.partition(" ")
-    if first[:1].isupper() and first[1:].islower():
-        first = first.lower()
-    return f"{first} {rest}".strip()

@@ -1,0 +1,95 @@
+"""Which self-assessment items a stepwise draft keeps.
+
+The model offers more strengths and growth areas than a draft keeps, and only the
+ones a reader would let stand are kept. Readers rejected 16 of 25 drafts' self-
+assessments (2026-12-01): pasted resume lines as strengths ("Teaching algebra and
+geometry to five classes"), items cut off mid-phrase ("Ability to work independently
+and as part"), plan steps and credentials as growth areas ("Learn Greenway Foods' HR
+policies", "CFA charter"), and growth areas the resume already shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from . import english, rules, text
+from .ladders import CareerField
+from .models import CandidateProfile, SelfAssessment
+from .rulebase import Subject
+
+STRENGTHS_KEPT = 3
+GROWTH_AREAS_KEPT = 2
+# A candidate's own skills list, when they gave one, is the truest list of strengths.
+OWN_SKILLS_ENOUGH = 2
+
+_A_PROGRAM = re.compile(r"\b(?:course|program|programme|training|induction|pathway|track)\s*$", re.IGNORECASE)
+# A growth area is a skill to build, not a step of the plan or a thing to earn.
+_NOT_A_SKILL = re.compile(
+    r"^\s*(?:learn|master|earn|complete|get|gain|obtain|pass|become|promotion|join)\b"
+    r"|certif|licen[cs]e|charter|diploma|degree|\bcourse\b|\bprogram",
+    re.IGNORECASE,
+)
+# Words in a row shared with a resume line that make a strength that line pasted, not a skill.
+_PASTED_RUN = 4
+# Where the model's phrase ran out of words: "Ability to work independently and as part".
+_DANGLING = frozenset("and or as of to in with for the a an at on by part".split())
+
+
+def kept_assessment(
+    profile: CandidateProfile, offered: SelfAssessment, fields: Iterable[CareerField]
+) -> SelfAssessment:
+    """The candidate's own skills (or the offered strengths a reader would let stand), and the
+    offered growth areas that pass, topped up from the field's ladder; failing items fill in
+    only where too few pass (and so fail the step)."""
+    subject = _subject(profile)
+    own = [_upper_first(s) for s in profile.skills if _usable(s, subject, growth=False)]
+    strengths = own if len(own) >= OWN_SKILLS_ENOUGH else _passing(offered.strengths, subject, growth=False)
+    ladder = [g for f in fields for g in f.growth]
+    growth_areas: list[str] = []
+    for item in _passing([*offered.growth_areas, *ladder], subject, growth=True):
+        # "System design" and "Master system design": one growth area, not two.
+        if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
+            growth_areas.append(_upper_first(item))
+    strengths += [i for i in offered.strengths if i not in strengths]
+    growth_areas += [i for i in offered.growth_areas if i not in growth_areas]
+    return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
+
+
+def _passing(items: Iterable[str], subject: Subject, *, growth: bool) -> list[str]:
+    return [i for i in dict.fromkeys(items) if _usable(i, subject, growth=growth)]
+
+
+def _usable(item: str, subject: Subject, *, growth: bool) -> bool:
+    words = item.split()
+    if not words or words[-1].lower().strip(",") in _DANGLING or item.count("(") != item.count(")"):
+        return False
+    if text.garbled(item, subject.inputs) or _A_PROGRAM.search(item):
+        return False
+    if growth and _NOT_A_SKILL.search(item):
+        return False
+    # "Teaching algebra and geometry to five classes": a resume line, not a strength.
+    if not growth and len(words) >= 4 and english.is_verb_form(words[0]) and not words[0].lower().endswith("ing"):
+        return False
+    if not growth and len(text.longest_shared_run(item, subject.resume or "").split()) >= _PASTED_RUN:
+        return False
+    one = replace(subject, strengths=() if growth else (item,), growth_areas=(item,) if growth else ())
+    return all(rules.RULES[name](one).passed for name in ("self-assessment-is-real", "grounded"))
+
+
+def _subject(profile: CandidateProfile) -> Subject:
+    return Subject(
+        answer="",
+        company=profile.company,
+        strengths=(),
+        growth_areas=(),
+        resume=profile.resume,
+        skills=tuple(profile.skills),
+        role=profile.role,
+        job_description=profile.job_description,
+    )
+
+
+def _upper_first(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
