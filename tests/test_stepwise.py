@@ -340,6 +340,8 @@ def test_present_deeds_are_told_as_past_work_and_mixed_tenses_are_no_deed():
     assert resume_facts.in_past_tense("managed the bar") == "managed the bar"
     assert resume_facts.as_deed("Monitored and analyzed metrics and implement business solutions") is None
     assert resume_facts.as_deed("Provided training and support to new staff members") is not None
+    assert resume_facts.mixes_tenses("took orders, operate POS, handle payments".split())
+    assert not resume_facts.mixes_tenses("Recruited, trained and coached ten staff".split())
     ranked = resume_facts.ranked_deeds(["managed inquiries or requests and provided assistance", "cut waste by 12%"])
     assert ranked[0] == "cut waste by 12%"
 
@@ -351,3 +353,92 @@ def test_the_answer_says_an_before_an_acronym_heard_with_a_vowel():
         "I want to be an HR business partner."
     )
     assert english.fix_acronym_articles("A MBA, a CFA and a UX lead.") == "An MBA, a CFA and a UX lead."
+
+
+def test_strengths_are_said_once_and_never_filled_with_debris():
+    from aspire.assessment import kept_assessment
+    from aspire.ladders import close_fields
+    from aspire.models import SelfAssessment
+
+    bartender = CandidateProfile(
+        resume="Bartender, The Rocks Hotel, 2021-present\n- Made cocktails for 200 guests a night\n"
+        "Skills\n- Stock rotation & bar prep\n- Table service & floor support",
+        company="Merivale",
+        skills=["cocktail making", "customer service"],
+    )
+    offered = SelfAssessment(strengths=["customer service", "Calm under pressure"], growth_areas=["Cellar management"])
+    kept = kept_assessment(bartender, offered, close_fields(bartender))
+    assert kept.strengths == ["Cocktail making", "Customer service", "Calm under pressure"]
+
+    no_skills = bartender.model_copy(update={"skills": []})
+    debris = SelfAssessment(
+        strengths=["Responsible Service of Alcohol (RSA): Liquor &amp;&nbsp;Gaming&nbsp;N,", "Calm under pressure"],
+        growth_areas=["Cellar management"],
+    )
+    kept = kept_assessment(no_skills, debris, close_fields(no_skills))
+    assert kept.strengths[:2] == ["Calm under pressure", "Stock rotation & bar prep"]
+
+
+def test_a_skill_named_knowledge_base_is_experience_not_knowledge():
+    from aspire import step_patterns
+
+    reason = step_patterns.reason_pattern(
+        CandidateProfile(
+            resume="Agent, Telco, 2020-2022\n- Took 60 calls a day", company="Acme", skills=["Knowledge base platforms"]
+        )
+    )
+    assert "my experience in Knowledge base platforms" in reason
+
+
+def test_an_aspiration_ends_at_a_role_not_at_an_employer():
+    from aspire.step_patterns import without_trailing_employer
+
+    assert without_trailing_employer("Become a senior product manager at Google") == "Become a senior product manager"
+    assert (
+        without_trailing_employer("Become an instructional coach for the Westbrook Unified School District")
+        == "Become an instructional coach"
+    )
+    # A lower-case place is part of the role; a capitalised job is no employer.
+    assert without_trailing_employer("Become a bar manager for a hotel") == "Become a bar manager for a hotel"
+    assert without_trailing_employer("Become a Head of Science") == "Become a Head of Science"
+
+
+def test_the_trimmed_aspiration_is_the_one_drafted(profile):
+    with_company = copy.deepcopy(ASPIRATIONS)
+    with_company["aspirations"][1]["aspiration"] = "Become a district manager who develops store leaders at Target"
+    draft = generate(profile, backend=FakeBackend(replies(aspiration=with_company)), method="steps")
+    assert draft.plan.aspiration == "Become a district manager who develops store leaders"
+
+
+def test_duty_lists_are_not_offered_when_two_better_deeds_are():
+    from aspire import resume_facts
+
+    deeds = ["managed inquiries or requests", "cut waste by 12%", "trained four new baristas on the espresso machine"]
+    assert resume_facts.ranked_deeds(deeds) == deeds[1:]
+    assert resume_facts.ranked_deeds(deeds[:2]) == ["cut waste by 12%", "managed inquiries or requests"]
+
+
+def test_growth_areas_come_from_the_closest_field_only():
+    from aspire.assessment import kept_assessment
+    from aspire.ladders import close_fields
+    from aspire.models import SelfAssessment
+
+    plumber = CandidateProfile(
+        resume="Journeyman Plumber, Flow Co, 2019-present\n- Install and repair water lines in homes",
+        company="ClearFlow",
+        role="Licensed Plumber",
+    )
+    offered = SelfAssessment(strengths=["a"], growth_areas=["Learn ClearFlow's tools"])
+    kept = kept_assessment(plumber, offered, close_fields(plumber))
+    assert [g.lower() for g in kept.growth_areas] == list(close_fields(plumber)[0].growth[:2])
+
+
+def test_a_farther_fields_example_copied_whole_is_not_considered(profile):
+    from aspire.ladders import close_fields
+
+    farther = close_fields(profile)[1].aspirations[0]
+    offered = copy.deepcopy(ASPIRATIONS)
+    offered["aspirations"][2]["aspiration"] = farther
+    draft = generate(profile, backend=FakeBackend(replies(aspiration=offered)), method="steps")
+    assert farther not in [o.aspiration for o in draft.plan.aspirations]
+    assert len(draft.plan.aspirations) == 2

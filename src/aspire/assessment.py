@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from . import english, rules, text
+from . import documents, rules, text
 from .ladders import CareerField
 from .models import CandidateProfile, SelfAssessment
 from .rulebase import Subject
@@ -45,23 +45,39 @@ def kept_assessment(
     only where too few pass (and so fail the step)."""
     subject = _subject(profile)
     own = [_upper_first(s) for s in profile.skills if _usable(s, subject, growth=False)]
-    strengths = own if len(own) >= OWN_SKILLS_ENOUGH else _passing(offered.strengths, subject, growth=False)
-    ladder = [g for f in fields for g in f.growth]
+    if len(own) < OWN_SKILLS_ENOUGH:
+        # The resume's own skills lines come before the offered items that fail: a failing
+        # item shown anyway read as debris ("Responsible Service of Alcohol (RSA): Liquor &amp;").
+        own = _passing(offered.strengths, subject, growth=False)
+        own += [s for s in documents.propose_skills(profile.resume) if _usable(s, subject, growth=False, quoted=True)]
+    strengths = _distinct(own)
+    # The closest field only: the second one put "Leading a kitchen team" in a plumber's draft.
+    ladder = [g for f in list(fields)[:1] for g in f.growth]
     growth_areas: list[str] = []
     for item in _passing([*offered.growth_areas, *ladder], subject, growth=True):
         # "System design" and "Master system design": one growth area, not two.
         if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
             growth_areas.append(_upper_first(item))
-    strengths += [i for i in offered.strengths if i not in strengths]
+    strengths = _distinct([*strengths, *offered.strengths])
     growth_areas += [i for i in offered.growth_areas if i not in growth_areas]
     return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
+
+
+def _distinct(items: Iterable[str]) -> list[str]:
+    """ "Customer service" and "customer service" are one strength."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(text.normalise(item), item)
+    return list(seen.values())
 
 
 def _passing(items: Iterable[str], subject: Subject, *, growth: bool) -> list[str]:
     return [i for i in dict.fromkeys(items) if _usable(i, subject, growth=growth)]
 
 
-def _usable(item: str, subject: Subject, *, growth: bool) -> bool:
+def _usable(item: str, subject: Subject, *, growth: bool, quoted: bool = False) -> bool:
+    """Whether a reader would let ``item`` stand; ``quoted``: a line of the resume's skills, which
+    may of course share its words with the resume."""
     words = item.split()
     if not words or words[-1].lower().strip(",") in _DANGLING or item.count("(") != item.count(")"):
         return False
@@ -70,9 +86,7 @@ def _usable(item: str, subject: Subject, *, growth: bool) -> bool:
     if growth and _NOT_A_SKILL.search(item):
         return False
     # "Teaching algebra and geometry to five classes": a resume line, not a strength.
-    if not growth and len(words) >= 4 and english.is_verb_form(words[0]) and not words[0].lower().endswith("ing"):
-        return False
-    if not growth and len(text.longest_shared_run(item, subject.resume or "").split()) >= _PASTED_RUN:
+    if not growth and not quoted and len(text.longest_shared_run(item, subject.resume or "").split()) >= _PASTED_RUN:
         return False
     one = replace(subject, strengths=() if growth else (item,), growth_areas=(item,) if growth else ())
     return all(rules.RULES[name](one).passed for name in ("self-assessment-is-real", "grounded"))

@@ -160,13 +160,16 @@ def ranked_deeds(deeds: list[str]) -> list[str]:
     """Deeds with a number or a concrete result first; duty lists ("managed inquiries or requests
     and provided assistance") last. Readers called a pasted duty line "understating" the candidate."""
 
-    def weakness(deed: str) -> tuple[int, int]:
+    def weakness(deed: str) -> int:
         vague = len(_VAGUE_DEED.findall(deed))
         has_number = bool(re.search(r"\d", deed))
         too_long = len(deed.split()) > 20
-        return (vague + too_long - has_number, 0)
+        return vague + too_long - has_number
 
-    return sorted(deeds, key=weakness)
+    ranked = sorted(deeds, key=weakness)
+    # Offered a duty list among better lines, the model still took it now and then.
+    strong = [d for d in ranked if weakness(d) <= 0]
+    return strong if len(strong) >= 2 else ranked
 
 
 def as_deed(line: str) -> str | None:
@@ -186,20 +189,24 @@ def as_deed(line: str) -> str | None:
     # "Organised and adaptable administrative worker…" is a summary, not a deed.
     if words[1].lower() == "and" and not english.is_verb_form(words[2]):
         return None
-    if _mixes_tenses(words):
+    if mixes_tenses(words):
         return None
     first = words[0] if words[0].isupper() else words[0].lower()
     return " ".join([first, *words[1:]])
 
 
-def _mixes_tenses(words: list[str]) -> bool:
-    """A past-tense deed with a present verb joined on: "analyzed metrics and implement solutions"."""
-    if not english.is_past_tense(words[0]):
+def mixes_tenses(words: list[str]) -> bool:
+    """A past-tense deed with a present verb joined on: "analyzed metrics and implement solutions",
+    "took orders, operate POS, handle payments"."""
+    if not english.is_past_tense(words[0].rstrip(",;:")):
         return False
     # A noun after "and" ("training and support to new staff") is followed by a preposition
     # or nothing; a verb by its object.
     return any(
-        words[i].lower() == "and" and english.is_base_verb(words[i + 1]) and words[i + 2].lower() not in _PREPOSITIONS
+        (words[i].lower() == "and" or words[i].endswith(","))
+        and english.is_base_verb(words[i + 1])
+        and not english.is_past_tense(words[i + 1])
+        and words[i + 2].lower() not in _PREPOSITIONS
         for i in range(len(words) - 2)
     )
 

@@ -342,6 +342,13 @@ class StepSession:
     def _judge(self, value: Any, reply: str) -> _Candidate:
         if isinstance(value, AspirationsReply):
             # The reply offers several aspirations: the one the rules like best leads.
+            for option in value.aspirations:
+                option.aspiration = step_patterns.without_trailing_employer(option.aspiration)
+            # A farther field's example copied whole ("executive assistant to a senior partner"
+            # for a store manager) is no option for this candidate; a reader asked why it was there.
+            copied = {a.lower() for f in self.fields[1:] for a in f.aspirations}
+            own = [o for o in value.aspirations if o.aspiration.lower().rstrip(".") not in copied]
+            value.aspirations = own or value.aspirations
             ranked = sorted(value.aspirations, key=self._aspiration_rank)
             aspiration = ranked[0].aspiration
             options = [ranked[0], *(o for o in value.aspirations if o is not ranked[0])]
