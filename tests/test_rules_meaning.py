@@ -369,3 +369,28 @@ def test_a_glued_self_assessment_item_is_no_skill():
     assert "garbled" in rules_meaning.self_assessment_is_real(glued).evidence
     named = Subject(answer="", company="Acme", strengths=("JavaScript and QuickBooks",), resume=resume)
     assert rules_meaning.self_assessment_is_real(named).passed
+
+
+def test_a_self_assessment_item_listed_twice_fails():
+    check = self_assessment_is_real(
+        subject(self_assessment__strengths=["Customer service", "customer service", "Hiring"])
+    )
+    assert not check.passed and "listed twice" in check.evidence
+
+
+def test_markup_in_a_self_assessment_item_is_garbled_even_when_the_resume_has_it():
+    resume = RESUME + "\nResponsible Service of Alcohol (RSA): Liquor &amp;&nbsp;Gaming NSW\n"
+    profile = PROFILE.model_copy(update={"resume": resume})
+    data = good_reply_data("Target")
+    data["self_assessment"]["strengths"] = ["Responsible Service of Alcohol (RSA): Liquor &amp;&nbsp;Gaming"]
+    draft = Subject.from_draft(complete_content(GeneratedContent.model_validate(data), profile), profile)
+    assert not self_assessment_is_real(draft).passed
+
+
+def test_a_resume_line_with_its_tenses_run_together_is_not_fluent():
+    answer = GOOD.answer + " Over the past few years, I took orders, operate POS, handle payments and more."
+    check = answer_is_fluent(subject(answer=answer))
+    assert not check.passed and "mixes past and present" in check.evidence
+    # One present word after a past verb may be a noun: "…and machine learning".
+    fine = GOOD.answer + " I focused on distributed systems and machine learning at university."
+    assert answer_is_fluent(subject(answer=fine)).passed

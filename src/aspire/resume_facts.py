@@ -195,20 +195,21 @@ def as_deed(line: str) -> str | None:
     return " ".join([first, *words[1:]])
 
 
-def mixes_tenses(words: list[str]) -> bool:
-    """A past-tense deed with a present verb joined on: "analyzed metrics and implement solutions",
-    "took orders, operate POS, handle payments"."""
+def mixes_tenses(words: list[str], *, least: int = 1) -> bool:
+    """A past-tense deed with present verbs joined on (``least`` of them): "analyzed metrics and
+    implement solutions", "took orders, operate POS, handle payments"."""
     if not english.is_past_tense(words[0].rstrip(",;:")):
         return False
     # A noun after "and" ("training and support to new staff") is followed by a preposition
     # or nothing; a verb by its object.
-    return any(
+    joined = sum(
         (words[i].lower() == "and" or words[i].endswith(","))
         and english.is_base_verb(words[i + 1])
         and not english.is_past_tense(words[i + 1])
         and words[i + 2].lower() not in _PREPOSITIONS
         for i in range(len(words) - 2)
     )
+    return joined >= least
 
 
 def in_past_tense(deed: str) -> str:

@@ -17,9 +17,9 @@ from . import english, lexicon, resume_facts, rules_meaning, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
-# "about 60-200 words": a little slack either side so that a 58-word answer
-# is not rejected for being two words short.
-ANSWER_MIN_WORDS = 55
+# "about 60-200 words" (the article's own answer has 62), with slack below: a reader
+# accepted a four-sentence, 50-word answer that said all it had to (2026-12-01).
+ANSWER_MIN_WORDS = 45
 ANSWER_MAX_WORDS = 220
 ASPIRATION_MAX_WORDS = 20
 MIN_GOALS = 3
@@ -346,7 +346,7 @@ def answer_form(s: Subject) -> CheckResult:
     problems, fixes = [], []
     if count < ANSWER_MIN_WORDS:
         problems.append(f"The answer has {count} words.")
-        fixes.append("Write 60 to 200 words.")
+        fixes.append(f"Write {ANSWER_MIN_WORDS + 15} to {ANSWER_MAX_WORDS - 20} words.")
     elif count > ANSWER_MAX_WORDS:
         problems.append(f"The answer has {count} words.")
         fixes.append("Cut it to 200 words or fewer.")

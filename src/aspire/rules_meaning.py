@@ -423,6 +423,9 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
             problems.append(f'The {kind} "{_clip(item, 60)}" is a step of a plan, not a skill or quality.')
         elif glued := text.garbled(item, s.inputs):
             problems.append(f'The {kind} "{_clip(item, 60)}" has garbled words: {", ".join(glued[:2])}.')
+    items = [text.normalise(i) for i in (*s.strengths, *s.growth_areas)]
+    if twice := next((i for i in dict.fromkeys(items) if items.count(i) > 1), ""):
+        problems.append(f'"{_clip(twice, 60)}" is listed twice.')
     for item in s.growth_areas:
         if line := _already_shown(item, s):
             problems.append(f'The growth area "{_clip(item, 60)}" is already on the resume ("{_clip(line, 60)}").')
@@ -526,6 +529,14 @@ def answer_is_fluent(s: Subject) -> CheckResult:
         if len(nouns) >= SKILL_LIST_ITEMS and sentence.count(",") >= SKILL_LIST_ITEMS - 1:
             problems.append(f'"{_clip(sentence)}" lists skills instead of saying something about them.')
             fixes.append("Pick one or two skills and say what you did with them.")
+            break
+    for sentence in text.sentences(s.answer):
+        # "I took orders, operate POS, handle payments": a resume line's tenses run together.
+        deed = re.search(r"\bI ([a-z]+\b.*)", sentence)
+        # Two present verbs after a past one: one could be a noun ("… and machine learning").
+        if deed and resume_facts.mixes_tenses(deed.group(1).split(), least=2):
+            problems.append(f'"{_clip(sentence)}" mixes past and present.')
+            fixes.append("Keep one tense for one thing you did.")
             break
     if match := _DEBRIS.search(s.answer):
         problems.append(f'The answer holds debris or commentary ("{_clip(match.group(0), 20)}").')

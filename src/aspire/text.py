@@ -372,6 +372,9 @@ def garbled(value: str, inputs: str) -> list[str]:
     found = []
     for token in value.split():
         word = token.strip("\"'()[],.;:!?\u201c\u201d")
+        if _HTML_ENTITY.search(word):
+            found.append(word)  # markup, even where a resume pasted from a web page has it
+            continue
         if word in known or word.lower().removesuffix("s") in said:
             continue  # "microservices" where the resume says "Microservice"
         if (
@@ -385,6 +388,7 @@ def garbled(value: str, inputs: str) -> list[str]:
     return found
 
 
+_HTML_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{2,5});")
 # "flow.Performed", "patients'families": a sentence or a possessive run into the next word;
 # "andSupplier", "reducingError": a lower-case word run into a capitalised one (a name such
 # as "JavaScript" or "QuickBooks" opens with its capital).
