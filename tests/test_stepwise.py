@@ -274,6 +274,8 @@ def test_the_aspirations_reason_names_only_the_candidates_jobs_and_skills(profil
     # A job or a skill the inputs do not show cannot be claimed.
     assert not re.match(reason, "It builds on my work as a line cook.")
     assert not re.match(reason, "The resume mentions experience in designing menus.")
+    # Two facts are two different ones.
+    assert not re.match(reason, "It builds on my experience in team leadership and my experience in team leadership.")
 
 
 def test_a_reason_from_a_resume_alone_says_skills_as_a_person_would():
@@ -283,13 +285,14 @@ def test_a_reason_from_a_resume_alone_says_skills_as_a_person_would():
 
     profile = CandidateProfile(
         resume="Sales Associate, Shop, 2019-2021\nSkills\n- Communication skills\n- Front-desk reception\n"
-        "- Basic CRM knowledge (used CallTrack)\nAssociate Degree in Business, 2018",
+        "- Basic CRM knowledge (used CallTrack)\n- Team player\nAssociate Degree in Business, 2018",
         company="Acme",
     )
     reason = step_patterns.reason_pattern(profile)
     assert re.match(reason, "It builds on my work as a sales associate and my communication skills.")
     assert re.match(reason, "It builds on my experience in front-desk reception.")
     assert "CallTrack" not in reason  # a hedged skill with a note is not said
+    assert "player" not in reason  # a kind of person is no experience
     assert "degree" not in reason.lower()  # a degree on a dated line is no job
 
 

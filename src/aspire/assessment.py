@@ -49,7 +49,11 @@ def kept_assessment(
         # The resume's own skills lines come before the offered items that fail: a failing
         # item shown anyway read as debris ("Responsible Service of Alcohol (RSA): Liquor &amp;").
         own = _passing(offered.strengths, subject, growth=False)
-        own += [s for s in documents.propose_skills(profile.resume) if _usable(s, subject, growth=False, quoted=True)]
+        own += [
+            _upper_first(s)
+            for s in documents.propose_skills(profile.resume)
+            if _usable(s, subject, growth=False, quoted=True)
+        ]
     strengths = _distinct(own)
     # The closest field only: the second one put "Leading a kitchen team" in a plumber's draft.
     ladder = [g for f in list(fields)[:1] for g in f.growth]

@@ -67,7 +67,9 @@ def spoken_title(title: str) -> str:
 # CallTrack Lite)") and no hedge ("Typing around 40wpm (still improving)").
 _REASON_SKILL_WORDS = 5
 _UNSAID_SKILL = re.compile(r"[()\u201c\u201d\"\d]|^\s*basic\b", re.IGNORECASE)
-REASON_FACTS = 8
+REASON_FACTS = 6
+# "Astute problem solver", "team player": a kind of person, not something to have experience in.
+_A_PERSON = re.compile(r"\w\s+\w*(?:er|or|ist)s?$", re.IGNORECASE)
 
 
 def reason_pattern(profile: CandidateProfile) -> str:
@@ -80,13 +82,16 @@ def reason_pattern(profile: CandidateProfile) -> str:
     skills = profile.skills or documents.propose_skills(profile.resume)
     for skill in skills:
         if len(skill.split()) <= _REASON_SKILL_WORDS and not (
-            _UNSAID_SKILL.search(skill) or _A_CREDENTIAL.search(skill)
+            _UNSAID_SKILL.search(skill) or _A_CREDENTIAL.search(skill) or _A_PERSON.search(skill)
         ):
             facts.append(_skill_as_fact(skill, as_given=bool(profile.skills)))
-    if not facts:
+    said = [prompts.literal(f) for f in dict.fromkeys(facts)][:REASON_FACTS]
+    if not said:
         return f"^{prompts.words_up_to(30)}[.]?$"
-    choice = "(" + "|".join(prompts.literal(f) for f in dict.fromkeys(facts[:REASON_FACTS])) + ")"
-    return f"^It builds on {choice}( and {choice})?[.]$"
+    # One fact, or two different ones: offered "( and <any>)?", the model said the same one
+    # twice ("my experience in X and my experience in X").
+    pairs = [f"{a} and {b}" for a in said for b in said if a != b]
+    return f"^It builds on ({'|'.join([*said, *pairs])})[.]$"
 
 
 # Said of a skill as it stands: "my communication skills", "my understanding of retail operations".
