@@ -394,3 +394,11 @@ def test_a_resume_line_with_its_tenses_run_together_is_not_fluent():
     # One present word after a past verb may be a noun: "…and machine learning".
     fine = GOOD.answer + " I focused on distributed systems and machine learning at university."
     assert answer_is_fluent(subject(answer=fine)).passed
+
+
+def test_a_strength_said_again_with_praise_is_listed_twice():
+    check = self_assessment_is_real(
+        subject(self_assessment__strengths=["Excellent communication skills", "communication skills"])
+    )
+    assert not check.passed and "listed twice" in check.evidence
+    assert self_assessment_is_real(subject(self_assessment__strengths=["Communication", "Team leadership"])).passed

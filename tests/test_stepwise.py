@@ -444,4 +444,35 @@ def test_a_farther_fields_example_copied_whole_is_not_considered(profile):
     offered["aspirations"][2]["aspiration"] = farther
     draft = generate(profile, backend=FakeBackend(replies(aspiration=offered)), method="steps")
     assert farther not in [o.aspiration for o in draft.plan.aspirations]
-    assert len(draft.plan.aspirations) == 2
+    assert draft.plan.aspirations[0].aspiration == "Become a district manager who develops store leaders"
+
+
+def test_only_options_the_rules_pass_are_shown_as_considered(profile):
+    offered = copy.deepcopy(ASPIRATIONS)
+    offered["aspirations"][2]["aspiration"] = "Become a line cook who designs a restaurant's menu"
+    draft = generate(profile, backend=FakeBackend(replies(aspiration=offered)), method="steps")
+    assert "Become a line cook who designs a restaurant's menu" not in [o.aspiration for o in draft.plan.aspirations]
+    assert "Become a store manager" not in [o.aspiration for o in draft.plan.aspirations]
+
+
+def test_a_strength_said_again_with_praise_is_one_strength():
+    from aspire.assessment import kept_assessment
+    from aspire.ladders import close_fields
+    from aspire.models import SelfAssessment
+
+    profile = CandidateProfile(resume="Assistant Store Manager, Shop, 2019-present\n- Ran the tills", company="Acme")
+    offered = SelfAssessment(
+        strengths=["Excellent communication skills", "Great problem-solving skills", "communication skills"],
+        growth_areas=["Leading a kitchen team", "Visual merchandising"],
+    )
+    kept = kept_assessment(profile, offered, close_fields(profile))
+    assert kept.strengths[:2] == ["Excellent communication skills", "Great problem-solving skills"]
+    assert "communication skills" not in kept.strengths
+    # Another field's example copied from the prompt is no growth area of this candidate's.
+    assert "Leading a kitchen team" not in kept.growth_areas
+
+
+def test_the_aim_names_a_role_not_an_employer(profile):
+    answer = dict(ANSWER, aim="In five years, I aim to become a district manager at Google.")
+    draft = generate(profile, backend=FakeBackend(replies(answer=answer)), method="steps")
+    assert draft.answer.startswith("In five years, I aim to become a district manager. As an")

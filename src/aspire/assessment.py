@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from . import documents, rules, text
-from .ladders import CareerField
+from .ladders import CareerField, career_fields
 from .models import CandidateProfile, SelfAssessment
 from .rulebase import Subject
 
@@ -55,10 +55,14 @@ def kept_assessment(
             if _usable(s, subject, growth=False, quoted=True)
         ]
     strengths = _distinct(own)
-    # The closest field only: the second one put "Leading a kitchen team" in a plumber's draft.
-    ladder = [g for f in list(fields)[:1] for g in f.growth]
+    # The closest field only: the second one put "Leading a kitchen team" in a plumber's draft,
+    # and a farther field's item the model copied from the prompt is dropped too.
+    shown = list(fields)
+    ladder = list(shown[0].growth) if shown else []
+    borrowed = {g.lower() for f in career_fields() if not shown or f != shown[0] for g in f.growth}
     growth_areas: list[str] = []
-    for item in _passing([*offered.growth_areas, *ladder], subject, growth=True):
+    offered_own = [g for g in offered.growth_areas if g.lower() not in borrowed]
+    for item in _passing([*offered_own, *ladder], subject, growth=True):
         # "System design" and "Master system design": one growth area, not two.
         if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
             growth_areas.append(_upper_first(item))
@@ -68,11 +72,13 @@ def kept_assessment(
 
 
 def _distinct(items: Iterable[str]) -> list[str]:
-    """ "Customer service" and "customer service" are one strength."""
-    seen: dict[str, str] = {}
+    """ "Customer service" and "customer service", "Excellent communication skills" and
+    "communication skills": one strength each."""
+    kept: list[str] = []
     for item in items:
-        seen.setdefault(text.normalise(item), item)
-    return list(seen.values())
+        if not text.said_twice([*kept, item]):
+            kept.append(item)
+    return kept
 
 
 def _passing(items: Iterable[str], subject: Subject, *, growth: bool) -> list[str]:

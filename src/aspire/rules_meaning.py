@@ -423,8 +423,7 @@ def self_assessment_is_real(s: Subject) -> CheckResult:
             problems.append(f'The {kind} "{_clip(item, 60)}" is a step of a plan, not a skill or quality.')
         elif glued := text.garbled(item, s.inputs):
             problems.append(f'The {kind} "{_clip(item, 60)}" has garbled words: {", ".join(glued[:2])}.')
-    items = [text.normalise(i) for i in (*s.strengths, *s.growth_areas)]
-    if twice := next((i for i in dict.fromkeys(items) if items.count(i) > 1), ""):
+    if twice := text.said_twice([*s.strengths, *s.growth_areas]):
         problems.append(f'"{_clip(twice, 60)}" is listed twice.')
     for item in s.growth_areas:
         if line := _already_shown(item, s):

@@ -351,7 +351,10 @@ class StepSession:
             value.aspirations = own or value.aspirations
             ranked = sorted(value.aspirations, key=self._aspiration_rank)
             aspiration = ranked[0].aspiration
-            options = [ranked[0], *(o for o in value.aspirations if o is not ranked[0])]
+            # Only options the aspiration rules pass are shown as considered: "Become a line
+            # cook who designs a restaurant's menu" among a plumber's made a reader reject it.
+            passing = [o for o in value.aspirations if o is not ranked[0] and not self._aspiration_rank(o)[0]]
+            options = [ranked[0], *passing]
             failed = self._failed(self._content(aspiration=aspiration))
             return _Candidate({"aspiration": aspiration, "aspirations": options}, reply, failed)
         if isinstance(value, GoalsReply):
@@ -364,6 +367,9 @@ class StepSession:
         if isinstance(value, SelfAssessment):
             assessment = kept_assessment(self.profile, value, self.fields)
             return _Candidate(assessment, reply, self._failed(self._content(assessment=assessment)))
+        # The aim names the role, not where ("…a senior product manager at Google.", the
+        # candidate's past employer, in a Brightpath interview).
+        value.aim = step_patterns.without_trailing_employer(value.aim).rstrip(".") + "."
         answer = value.answer
         return _Candidate(answer, reply, self._failed(self._content(answer=answer)))
 

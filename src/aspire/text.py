@@ -434,3 +434,24 @@ def _glued(word: str, vocabulary: set[str]) -> bool:
                 fewest[end] = before + 1 if current is None else min(current, before + 1)
     total = fewest[-1]
     return total is not None and total >= 3
+
+
+# Praise that makes no new item: "Excellent communication skills" is "communication skills".
+_PRAISE = frozenset("excellent great strong good solid proven exceptional superb outstanding effective".split())
+
+
+def item_core(item: str) -> frozenset[str]:
+    """A list item's words without praise, to tell the same skill said twice."""
+    return frozenset(w for w in normalise(item).split() if w not in _PRAISE)
+
+
+def said_twice(items: Sequence[str]) -> str:
+    """The first item that says again what an earlier one said ("customer service" after
+    "Customer service", "communication skills" after "Excellent communication skills"), or ""."""
+    seen: list[frozenset[str]] = []
+    for item in items:
+        core = item_core(item)
+        if core and any(core <= other or other <= core for other in seen):
+            return item
+        seen.append(core)
+    return ""
