@@ -87,10 +87,12 @@ def serving(make_app: Callable[[int], Any], host: str = "127.0.0.1") -> Iterator
         sock.close()
 
 
-def open_stream(base_url: str, body: dict[str, Any], path: str = "/api/drafts/stream") -> http.client.HTTPResponse:
+def open_stream(
+    base_url: str, body: dict[str, Any], path: str = "/api/drafts/stream", timeout: float = 60
+) -> http.client.HTTPResponse:
     """POST ``body`` and return the response once its headers are in (the events follow)."""
     hostport = base_url.removeprefix("http://")
-    connection = http.client.HTTPConnection(hostport, timeout=60)
+    connection = http.client.HTTPConnection(hostport, timeout=timeout)
     connection.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
     return connection.getresponse()
 

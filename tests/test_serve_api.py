@@ -36,6 +36,8 @@ def client_for(backend: Any = None, **settings: Any) -> TestClient:
 def sse(text: str) -> list[tuple[str, Any]]:
     events = []
     for block in text.strip().split("\n\n"):
+        if block.startswith(":"):  # a comment: the keepalive
+            continue
         lines = dict(line.split(": ", 1) for line in block.splitlines())
         events.append((lines["event"], json.loads(lines["data"])))
     return events
@@ -92,6 +94,17 @@ def test_the_stream_sends_text_then_the_draft_then_markdown():
     draft = Draft.model_validate(events[-2][1])
     assert streamed == draft.answer
     assert events[-1][1]["markdown"].startswith("## Answer")
+
+
+def test_a_quiet_stream_sends_keepalive_comments(monkeypatch):
+    import aspire.server.drafting as drafting
+
+    monkeypatch.setattr(drafting, "KEEPALIVE_S", 0.05)
+    # The plan's ~150 words before the answer take ~0.6 s: no text to send meanwhile.
+    backend = SlowStreamingBackend([good_reply_data()], delay=0.0, delay_before=0.004)
+    text = client_for(backend).post("/api/drafts/stream", json=PROFILE).text
+    assert text.startswith(": still drafting\n\n")
+    assert [kind for kind, _ in sse(text)][-2:] == ["draft", "markdown"]
 
 
 def test_a_discarded_attempt_is_a_retry_event_and_the_next_text_starts_afresh():

@@ -350,7 +350,9 @@ async def _ignore(event: StreamEvent) -> None:
 
 async def _events(job: DraftJob, company: str) -> AsyncIterator[bytes]:
     async for kind, value in job.events():
-        if kind == "queued":
+        if kind == "keepalive":
+            yield b": still drafting\n\n"
+        elif kind == "queued":
             yield _sse("queued", json.dumps({"ahead": value}))
         elif kind == "error":
             if isinstance(value, AspireError):

@@ -22,6 +22,8 @@ from starlette.requests import Request
 
 from ..streaming import StreamEvent
 
+# A comment this often on a quiet stream keeps proxies and clients from timing it out.
+KEEPALIVE_S = 15.0
 # Before any draft has finished, how long one is guessed to take (the embedded model on a laptop).
 FIRST_GUESS_S = 60.0
 
@@ -158,16 +160,19 @@ class DraftJob:
             await self.cancel()
 
     async def events(self) -> AsyncIterator[tuple[str, Any]]:
-        """("queued", place in line) if it waits, then ("event", text | Retry | Draft) as produced,
-        then ("error", exc) if it failed."""
+        """("queued", place in line) if it waits, ("keepalive", None) when quiet, then
+        ("event", text | Retry | Draft) as produced, then ("error", exc) if it failed."""
         try:
             while True:
                 getter = asyncio.ensure_future(self._events.get())
-                await asyncio.wait({getter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait({getter, self._task}, timeout=KEEPALIVE_S, return_when=asyncio.FIRST_COMPLETED)
                 if getter.done():
                     yield getter.result()
                     continue
                 getter.cancel()
+                if not self._task.done():  # quiet (the plan is being written): say the line is alive
+                    yield "keepalive", None
+                    continue
                 while not self._events.empty():
                     yield self._events.get_nowait()
                 if not self._task.cancelled() and (error := self._task.exception()) is not None:
