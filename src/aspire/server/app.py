@@ -28,11 +28,9 @@ from ..documents import propose_skills
 from ..errors import (
     AspireError,
     BackendError,
-    ConfigError,
     DeadlineError,
     GenerationError,
     InputError,
-    ModelFileError,
 )
 from ..lint import answer_subject, parse_plan
 from ..models import CandidateProfile, Draft
@@ -83,9 +81,7 @@ def error_status(exc: AspireError) -> int:
         return 504
     if isinstance(exc, BackendError):
         return 502
-    if isinstance(exc, ConfigError | ModelFileError):
-        return 500
-    return 500
+    return 500  # ConfigError, ModelFileError: the server's setup, not the request
 
 
 def error_body(exc: AspireError) -> ErrorBody:

@@ -183,6 +183,7 @@ async function draft(event) {
   running = new AbortController();
   setDrafting(true);
   let answer = "";
+  let tries = 0;
   try {
     const response = await fetch("/api/drafts/stream", {
       method: "POST",
@@ -205,9 +206,11 @@ async function draft(event) {
       } else if (kind === "retry") {
         answer = "";
         $("answer").textContent = "";
-        const note = element("p", `Attempt ${data.attempt} broke a rule (${data.problems.join("; ")}). Drafting again…`, "retry");
+        // Counted here: the library numbers a stepwise draft's tries across all its steps.
+        tries += 1;
+        const note = element("p", `Try ${tries} broke a rule (${data.problems.join("; ")}). Drafting again…`, "retry");
         $("retries").append(note);
-        status.textContent = `Attempt ${data.attempt} broke a rule; drafting again.`;
+        status.textContent = `Try ${tries} broke a rule; drafting again.`;
       } else if (kind === "draft") {
         lastDraft = data;
         renderDraft(data, body.company);
