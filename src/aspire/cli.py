@@ -27,6 +27,7 @@ examples:
   aspire check --answer my_answer.txt --company Acme --resume resume.docx
   aspire eval evals/cases --out run/
   aspire doctor
+  aspire serve                     # a web page and HTTP API at http://127.0.0.1:8000/
 
 backends:
   local   (default) an embedded model, offline, no key: Qwen2.5-Coder-1.5B
