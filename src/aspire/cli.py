@@ -27,6 +27,7 @@ examples:
   aspire check --answer my_answer.txt --company Acme --resume resume.docx
   aspire eval evals/cases --out run/
   aspire doctor
+  aspire serve                     # a web page and HTTP API at http://127.0.0.1:8000/
 
 backends:
   local   (default) an embedded model, offline, no key: Qwen2.5-Coder-1.5B
@@ -146,6 +147,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_check_parser(subcommands)
     _add_eval_parser(subcommands)
     _add_doctor_parser(subcommands)
+    _add_serve_parser(subcommands)
     return parser
 
 
@@ -326,6 +328,77 @@ def _add_doctor_parser(subcommands: argparse._SubParsersAction[argparse.Argument
     doctor.add_argument("--backend", choices=["local", "openai"], help="check this backend instead of the default")
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
     doctor.set_defaults(handler=commands.doctor_command)
+
+
+SERVE_EPILOG = """\
+examples:
+  aspire serve                                   # http://127.0.0.1:8000/ on the embedded model
+  aspire serve --port 8080 --model 0.5b          # the small embedded model, faster and weaker
+  OPENAI_BASE_URL=http://127.0.0.1:8001/v1 aspire serve --backend openai
+  aspire serve --host 0.0.0.0 --allow-host mylaptop.local   # other machines too: read the warning
+
+The page (open the printed address): upload or paste a resume, name the company,
+and "Draft" streams the answer as the model writes it, then the plan, the
+self-assessment and every rule's verdict; "Check my own answer" judges an answer
+you wrote. It loads nothing from the internet.
+
+The API: POST /api/drafts, /api/drafts/stream (server-sent events), /api/check,
+/api/resumes (multipart field "file"), GET /api/health; the schema is at
+/openapi.json and a reference at /docs.
+
+Safety: it listens on 127.0.0.1 only unless --host says otherwise (with a
+warning: there is no login). It answers only requests addressed to its own host
+name (DNS rebinding) and refuses posts from other web sites (Origin,
+Sec-Fetch-Site); uploads over 5 MB get 413. The model drafts one request at a
+time; --queue more wait, and past them a request gets 503 with Retry-After. A
+client that disconnects stops its draft. The log has no resume text or keys.
+
+Backends and model options as for draft (settings from options, environment, .env).
+"""
+
+
+def _add_serve_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = subcommands.add_parser(
+        "serve",
+        help="a local web page and HTTP API for drafting and checking answers",
+        description="Serve the drafting page and the HTTP API on this computer.",
+        epilog=SERVE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="another host name the server may be addressed by (repeatable), e.g. with --host 0.0.0.0",
+    )
+    serve.add_argument(
+        "--queue",
+        type=_non_negative_int,
+        metavar="N",
+        help="drafts that may wait for the model; past them, 503 with Retry-After (default 4, or ASPIRE_SERVE_QUEUE)",
+    )
+    serve.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="drafts run at once (default: 1 on the embedded model, 4 on a server)",
+    )
+    how = serve.add_argument_group("how to draft (as for draft)")
+    _add_model_options(how)
+    how.add_argument("--method", choices=["steps", "whole"], help="how each draft is written (default steps)")
+    how.add_argument("--max-attempts", type=int, metavar="N", help="tries of each step (or whole attempts)")
+    serve.add_argument("-q", "--quiet", action="store_true", help="no access log lines on stderr")
+    serve.set_defaults(handler=commands.serve_command, verbose=0)
+
+
+def _non_negative_int(value: str) -> int:
+    if value.strip() == "0":
+        return 0
+    return _positive_int(value)
 
 
 def _positive_int(value: str) -> int:

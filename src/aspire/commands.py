@@ -37,6 +37,12 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_CHECKS_FAILED if any(f.status == "fail" for f in findings) else EXIT_OK
 
 
+def serve_command(args: argparse.Namespace) -> int:
+    from .server.command import serve
+
+    return serve(args)
+
+
 def _given_options(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given on the command line (the rest come from the environment)."""
     given = {
