@@ -241,7 +241,7 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
     untitled = profile.model_copy(update={"resume": "Skills\nResolved 85% of calls at first contact"})
     session = StepSession(untitled, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
     assert re.match(
-        step_patterns.why_pattern(session.profile), "Over the past few years, I resolved 85% of calls at first contact."
+        step_patterns.why_pattern(session.profile), "In my last role, I resolved 85% of calls at first contact."
     )
 
 
@@ -476,3 +476,15 @@ def test_the_aim_names_a_role_not_an_employer(profile):
     answer = dict(ANSWER, aim="In five years, I aim to become a district manager at Google.")
     draft = generate(profile, backend=FakeBackend(replies(answer=answer)), method="steps")
     assert draft.answer.startswith("In five years, I aim to become a district manager. As an")
+
+
+def test_the_deed_nearest_the_aim_comes_first():
+    from aspire import resume_facts
+
+    deeds = ["used the till and EFTPOS", "ran the front desk for a busy office", "stacked the shelves weekly"]
+    assert resume_facts.ranked_deeds(deeds, toward="Become an office manager")[0] == (
+        "ran the front desk for a busy office"
+    )
+    assert (
+        resume_facts.as_deed("Received positive feedback from supervisor on \u201cimproved communication\u201d") is None
+    )

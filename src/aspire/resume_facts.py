@@ -132,13 +132,16 @@ def credential_lines(resume: str | None) -> list[str]:
 
 # Words of a duty list rather than a deed: "assisted with…", "various projects", "or requests".
 _VAGUE_DEED = re.compile(r"\b(?:assist(?:ed|s)?|help(?:ed|s)?|various|etc|responsible for|or)\b", re.IGNORECASE)
+# Leading people: the usual step toward any aim above the candidate's job.
+_LEADING = re.compile(r"^(?:led|lead|trained|train|coached|coach|mentored|supervised|managed|manage|ran|run)\b", re.I)
 _PREPOSITIONS = frozenset("to for of in on with at from by as and".split())
 # The deeds offered for one job: the model picks one, so the weakest are left out.
 DEEDS_OFFERED = 5
 
 
-def deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
-    """The resume's jobs, most recent first, each with its deeds, the most telling first."""
+def deeds_by_job(resume: str, toward: str = "") -> list[tuple[str, list[str]]]:
+    """The resume's jobs, most recent first, each with its deeds, the most telling (and the
+    nearest to ``toward``, an aim) first."""
     found = titles(resume)
     jobs: dict[str, list[str]] = {}
     current = None
@@ -150,15 +153,17 @@ def deeds_by_job(resume: str) -> list[tuple[str, list[str]]]:
         elif current is not None and (deed := as_deed(line)) and deed not in jobs[current]:
             jobs[current].append(deed)
     return [
-        (title, ranked_deeds(jobs[title]))
+        (title, ranked_deeds(jobs[title], toward=toward))
         for title in found
         if jobs.get(title) and '"' not in title and "\\" not in title
     ]
 
 
-def ranked_deeds(deeds: list[str]) -> list[str]:
+def ranked_deeds(deeds: list[str], *, toward: str = "") -> list[str]:
     """Deeds with a number or a concrete result first; duty lists ("managed inquiries or requests
-    and provided assistance") last. Readers called a pasted duty line "understating" the candidate."""
+    and provided assistance") last. Readers called a pasted duty line "understating" the candidate.
+    Among equals, those sharing words with ``toward`` (the aim) or leading people come first."""
+    aim = text.specific_stems(toward)
 
     def weakness(deed: str) -> int:
         vague = len(_VAGUE_DEED.findall(deed))
@@ -166,7 +171,10 @@ def ranked_deeds(deeds: list[str]) -> list[str]:
         too_long = len(deed.split()) > 20
         return vague + too_long - has_number
 
-    ranked = sorted(deeds, key=weakness)
+    def nearness(deed: str) -> int:
+        return len(aim & text.specific_stems(deed)) + bool(_LEADING.search(deed))
+
+    ranked = sorted(deeds, key=lambda d: (weakness(d), -nearness(d)))
     # Offered a duty list among better lines, the model still took it now and then.
     strong = [d for d in ranked if weakness(d) <= 0]
     return strong if len(strong) >= 2 else ranked
@@ -182,7 +190,7 @@ def as_deed(line: str) -> str | None:
     if line.lower().startswith("i "):
         line = line[2:]
     words = line.split()
-    if not 4 <= len(words) <= 30 or re.search(r'["\\;\n]|[.](?![0-9])', line):
+    if not 4 <= len(words) <= 30 or re.search(r'["\u201c\u201d\\;\n]|[.](?![0-9])', line):
         return None
     if not english.is_verb_form(words[0]):
         return None

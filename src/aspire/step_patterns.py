@@ -29,7 +29,7 @@ def phrase(least: int, most: int) -> str:
     return f"^{SENTENCE_CHAR}{{{least},{most}}}$"
 
 
-def why_pattern(profile: CandidateProfile) -> str:
+def why_pattern(profile: CandidateProfile, aim: str = "") -> str:
     """The reason: a past job, then one thing the resume says the candidate did in it, word
     for word ("As a line cook, I run the grill station for dinner service…").
 
@@ -37,9 +37,11 @@ def why_pattern(profile: CandidateProfile) -> str:
     last role, I learned Merivale's drinks list") in 8 of 25 drafts; given any job title
     with any resume line, it gave one job's results to another; given a thought of its own
     after the resume's words, it judged itself ("which is a step above the role applied for").
+    The deeds nearest the ``aim`` come first: "I used the till and EFTPOS" was no reason to
+    become an office manager.
     """
     options = []
-    for title, deeds in resume_facts.deeds_by_job(profile.resume)[:2]:
+    for title, deeds in resume_facts.deeds_by_job(profile.resume, toward=aim)[:2]:
         said = spoken_title(title)
         done = "|".join(prompts.literal(d) for d in deeds[: resume_facts.DEEDS_OFFERED])
         options.append(f"As {english.indefinite_article(said)} {prompts.literal(said)}, I ({done})")
@@ -50,10 +52,11 @@ def why_pattern(profile: CandidateProfile) -> str:
         lines = resume_facts.achievement_lines(profile.resume)
         told = [resume_facts.in_past_tense(d) for line in lines if (d := resume_facts.as_deed(line))]
         deeds = [d for d in told if not resume_facts.mixes_tenses(d.split())]
-        deeds = resume_facts.ranked_deeds(list(dict.fromkeys(deeds)))[: resume_facts.DEEDS_OFFERED]
+        deeds = resume_facts.ranked_deeds(list(dict.fromkeys(deeds)), toward=aim)[: resume_facts.DEEDS_OFFERED]
+        # Not "Over the past few years": readers marked it a claim for an undated resume.
         if not deeds:
-            return sentence("(In my last role, I |Over the past few years, I )", 20, 240)
-        options.append(f"Over the past few years, I ({'|'.join(prompts.literal(d) for d in deeds)})")
+            return sentence("In my last role, I ", 20, 240)
+        options.append(f"In my last role, I ({'|'.join(prompts.literal(d) for d in deeds)})")
     return f"^({'|'.join(options)})[.]$"
 
 
@@ -115,13 +118,13 @@ def _titles(profile: CandidateProfile) -> list[str]:
     return list(dict.fromkeys(t for t in said if t and '"' not in t and "\\" not in t))[:3]
 
 
-def answer_patterns(profile: CandidateProfile) -> dict[str, str]:
+def answer_patterns(profile: CandidateProfile, aim: str = "") -> dict[str, str]:
     company = prompts.literal(profile.company)
     horizon = text.question_horizon(profile.question)
     aim = f"In {horizon}, I " if horizon else "(" + "|".join(prompts.FORWARD_OPENINGS) + ") "
     return {
         "aim": sentence(aim, 15, 200),
-        "why": why_pattern(profile),
+        "why": why_pattern(profile, aim),
         "first_steps": sentence(
             # Not "At <company>, I": the first goal names the company too ("At Optus, I will
             # learn Optus' products"), the repetition a reader marked.

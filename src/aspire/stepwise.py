@@ -257,12 +257,8 @@ class StepSession:
                     "growth_areas": {"type": "array", "items": phrase, "minItems": OFFERED, "maxItems": OFFERED},
                 }
             )
-        return _object(
-            {
-                name: {"type": "string", "pattern": pattern}
-                for name, pattern in step_patterns.answer_patterns(self.profile).items()
-            }
-        )
+        patterns = step_patterns.answer_patterns(self.profile, self.chosen.get("aspiration", ""))
+        return _object({name: {"type": "string", "pattern": pattern} for name, pattern in patterns.items()})
 
     def request(self) -> ChatRequest:
         messages = list(self.transcript)
