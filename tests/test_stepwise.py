@@ -488,3 +488,18 @@ def test_the_deed_nearest_the_aim_comes_first():
     assert (
         resume_facts.as_deed("Received positive feedback from supervisor on \u201cimproved communication\u201d") is None
     )
+
+
+def test_an_aspiration_from_another_trade_is_no_option_for_the_candidate():
+    from aspire.stepwise import StepSession
+
+    plumber = CandidateProfile(
+        resume="Journeyman Plumber, Flow Co, 2019-present\n- Installed and repaired water lines in 200 homes",
+        company="ClearFlow Plumbing",
+        role="Licensed Plumber",
+    )
+    session = StepSession(plumber, FakeBackend(), resolve_settings(backend="local", environ={}), RuntimeError)
+    assert not session._in_the_candidates_field("Become a line cook who designs a restaurant's menu")
+    assert session._in_the_candidates_field("Become a master plumber who runs a service team")
+    assert session._in_the_candidates_field("Become a field operations manager for a trades company")
+    assert session._in_the_candidates_field("Build a training program for apprentices")  # no job named

@@ -50,6 +50,9 @@ from .rulebase import Subject
 logger = logging.getLogger("aspire")
 
 STEPS = ("aspiration", "goals", "self_assessment", "answer")
+_RUNG_STEMS = text.stems(
+    " ".join([*resume_facts.JOB_LEVELS, *resume_facts.LIFTING_WORDS, *resume_facts.SCOPE_WORDS, "team"])
+)
 
 # The rules that judge each step's part on its own. The answer step is judged by
 # every rule that reads the answer, on the whole draft.
@@ -343,7 +346,11 @@ class StepSession:
             # A farther field's example copied whole ("executive assistant to a senior partner"
             # for a store manager) is no option for this candidate; a reader asked why it was there.
             copied = {a.lower() for f in self.fields[1:] for a in f.aspirations}
-            own = [o for o in value.aspirations if o.aspiration.lower().rstrip(".") not in copied]
+            own = [
+                o
+                for o in value.aspirations
+                if o.aspiration.lower().rstrip(".") not in copied and self._in_the_candidates_field(o.aspiration)
+            ]
             value.aspirations = own or value.aspirations
             ranked = sorted(value.aspirations, key=self._aspiration_rank)
             aspiration = ranked[0].aspiration
@@ -368,6 +375,31 @@ class StepSession:
         value.aim = step_patterns.without_trailing_employer(value.aim).rstrip(".") + "."
         answer = value.answer
         return _Candidate(answer, reply, self._failed(self._content(answer=answer)))
+
+    def _in_the_candidates_field(self, aspiration: str) -> bool:
+        """Whether the job an aspiration names shares a word with the candidate's jobs, skills,
+        the role applied for or the closest field's ladder. "Become a line cook who designs a
+        restaurant's menu" for a plumber and "Become a respiratory therapist" for a nurse did
+        not: readers called them borrowed and sideways."""
+        title = rules_meaning.aspired_title(aspiration)
+        if not title:
+            return True  # a body of work names no job
+        field = self.fields[0] if self.fields else None
+        known = " ".join(
+            [
+                *resume_facts.titles(self.profile.resume),
+                self.profile.role or "",
+                self.profile.company,
+                self.profile.job_description or "",
+                *self.profile.skills,
+                " ".join(field.words) if field else "",
+                *(field.aspirations if field else ()),
+                field.role if field else "",
+            ]
+        )
+        # The job's own words, not its rung: "office" of "office manager", "cook" of "line cook".
+        own = {w for w in text.stems(title) if w not in _RUNG_STEMS}
+        return not own or bool(own & (text.stems(known) | (field.words if field else frozenset())))
 
     def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool]:
         """Fewest failed rules first; then, among equals, a job above the role applied for
