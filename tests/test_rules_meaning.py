@@ -402,3 +402,9 @@ def test_a_strength_said_again_with_praise_is_listed_twice():
     )
     assert not check.passed and "listed twice" in check.evidence
     assert self_assessment_is_real(subject(self_assessment__strengths=["Communication", "Team leadership"])).passed
+
+
+def test_an_answer_with_quotation_marks_is_pasted_text():
+    answer = GOOD.answer + " I received positive feedback from my supervisor on \u201cimproved communication\u201d."
+    check = answer_is_fluent(subject(answer=answer))
+    assert not check.passed and "quotation marks" in check.evidence

@@ -537,6 +537,11 @@ def answer_is_fluent(s: Subject) -> CheckResult:
             problems.append(f'"{_clip(sentence)}" mixes past and present.')
             fixes.append("Keep one tense for one thing you did.")
             break
+    if quoted := re.search(r"[\"\u201c\u201d]", s.answer):
+        # Nobody says quotation marks: a line pasted from the resume ("feedback on “improved
+        # communication”") is text, not speech.
+        problems.append(f'The answer quotes text ("{quoted.group(0)}"): speech has no quotation marks.')
+        fixes.append("Say it in your own words.")
     if match := _DEBRIS.search(s.answer):
         problems.append(f'The answer holds debris or commentary ("{_clip(match.group(0), 20)}").')
         fixes.append("Write only what the candidate would say aloud.")
