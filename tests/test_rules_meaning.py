@@ -18,9 +18,9 @@ from aspire.rules_meaning import (
     aspired_title,
     claims_are_true,
     goals_look_forward,
-    self_assessment_is_real,
     support_is_the_company,
 )
+from aspire.rules_self import self_assessment_is_real
 
 from .conftest import good_reply_data
 
@@ -351,24 +351,24 @@ def test_a_degree_on_the_resume_is_a_credential_held():
 )
 def test_a_step_of_the_plan_is_no_self_assessment(item, is_plan_item):
     subject = Subject(answer="", company="Acme", growth_areas=(item,), resume="Clerk, Beta, 2020-present")
-    result = rules_meaning.self_assessment_is_real(subject)
+    result = self_assessment_is_real(subject)
     assert result.passed is not is_plan_item, result.evidence
 
 
 def test_a_skill_named_on_a_short_resume_line_is_already_shown():
     resume = "Analyst, Beta, 2019-present\n- Built the monthly forecast\nSkills\nAdvanced MS Excel"
     subject = Subject(answer="", company="Acme", growth_areas=("Excel proficiency",), resume=resume)
-    assert not rules_meaning.self_assessment_is_real(subject).passed
+    assert not self_assessment_is_real(subject).passed
     other = Subject(answer="", company="Acme", growth_areas=("Python proficiency",), resume=resume)
-    assert rules_meaning.self_assessment_is_real(other).passed
+    assert self_assessment_is_real(other).passed
 
 
 def test_a_glued_self_assessment_item_is_no_skill():
     resume = "Teacher, Lincoln High, 2019-present\n- Coached the maths olympiad team"
     glued = Subject(answer="", company="Acme", strengths=("recipes andSupplier",), resume=resume)
-    assert "garbled" in rules_meaning.self_assessment_is_real(glued).evidence
+    assert "garbled" in self_assessment_is_real(glued).evidence
     named = Subject(answer="", company="Acme", strengths=("JavaScript and QuickBooks",), resume=resume)
-    assert rules_meaning.self_assessment_is_real(named).passed
+    assert self_assessment_is_real(named).passed
 
 
 def test_a_self_assessment_item_listed_twice_fails():

@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from . import english, lexicon, resume_facts, rules_meaning, text
+from . import english, lexicon, resume_facts, rules_meaning, rules_self, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
@@ -563,7 +563,7 @@ RULES: dict[str, Rule] = {
     "goals-look-forward": rules_meaning.goals_look_forward,
     "support-is-the-company": rules_meaning.support_is_the_company,
     "claims-are-true": rules_meaning.claims_are_true,
-    "self-assessment-is-real": rules_meaning.self_assessment_is_real,
+    "self-assessment-is-real": rules_self.self_assessment_is_real,
     "answer-is-fluent": rules_meaning.answer_is_fluent,
     "answer-aims-ahead": rules_meaning.answer_aims_ahead,
 }
