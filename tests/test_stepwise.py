@@ -503,3 +503,19 @@ def test_an_aspiration_from_another_trade_is_no_option_for_the_candidate():
     assert session._in_the_candidates_field("Become a master plumber who runs a service team")
     assert session._in_the_candidates_field("Become a field operations manager for a trades company")
     assert session._in_the_candidates_field("Build a training program for apprentices")  # no job named
+
+
+def test_the_reasons_deeds_are_ranked_toward_the_aspiration_drafted():
+    import re
+
+    from aspire import step_patterns
+
+    profile = CandidateProfile(
+        resume="Bartender, The Rocks Hotel, 2021-present\n- Used the till and EFTPOS daily\n"
+        "- Mixed drinks for hotel guests every night",
+        company="Merivale",
+    )
+    aim = "Become a bar manager who designs the drinks program"
+    why = step_patterns.answer_patterns(profile, aim)["why"]
+    offered = re.search(r", I \((.*)\)\)", why)
+    assert offered and offered.group(1).startswith("mixed drinks")

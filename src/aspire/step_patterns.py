@@ -121,9 +121,9 @@ def _titles(profile: CandidateProfile) -> list[str]:
 def answer_patterns(profile: CandidateProfile, aim: str = "") -> dict[str, str]:
     company = prompts.literal(profile.company)
     horizon = text.question_horizon(profile.question)
-    aim = f"In {horizon}, I " if horizon else "(" + "|".join(prompts.FORWARD_OPENINGS) + ") "
+    opening = f"In {horizon}, I " if horizon else "(" + "|".join(prompts.FORWARD_OPENINGS) + ") "
     return {
-        "aim": sentence(aim, 15, 200),
+        "aim": sentence(opening, 15, 200),
         "why": why_pattern(profile, aim),
         "first_steps": sentence(
             # Not "At <company>, I": the first goal names the company too ("At Optus, I will
