@@ -18,6 +18,7 @@ from . import documents, rules, text
 from .ladders import CareerField, career_fields
 from .models import CandidateProfile, SelfAssessment
 from .rulebase import Subject
+from .step_patterns import upper_first
 
 STRENGTHS_KEPT = 3
 GROWTH_AREAS_KEPT = 2
@@ -44,17 +45,16 @@ def kept_assessment(
     offered growth areas that pass, topped up from the field's ladder; failing items fill in
     only where too few pass (and so fail the step)."""
     subject = _subject(profile)
-    own = [_upper_first(s) for s in profile.skills if _usable(s, subject, growth=False)]
+    own = [upper_first(s) for s in profile.skills if _usable(s, subject, growth=False)]
     if len(own) < OWN_SKILLS_ENOUGH:
         # The resume's own skills lines come before the offered items that fail: a failing
         # item shown anyway read as debris ("Responsible Service of Alcohol (RSA): Liquor &amp;").
         own = _passing(offered.strengths, subject, growth=False)
         own += [
-            _upper_first(s)
+            upper_first(s)
             for s in documents.propose_skills(profile.resume)
             if _usable(s, subject, growth=False, quoted=True)
         ]
-    strengths = _distinct(own)
     # The closest field only: the second one put "Leading a kitchen team" in a plumber's draft,
     # and a farther field's item the model copied from the prompt is dropped too.
     shown = list(fields)
@@ -65,8 +65,8 @@ def kept_assessment(
     for item in _passing([*offered_own, *ladder], subject, growth=True):
         # "System design" and "Master system design": one growth area, not two.
         if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
-            growth_areas.append(_upper_first(item))
-    strengths = _distinct([*strengths, *offered.strengths])
+            growth_areas.append(upper_first(item))
+    strengths = _distinct([*own, *offered.strengths])
     growth_areas += [i for i in offered.growth_areas if i not in growth_areas]
     return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
 
@@ -113,7 +113,3 @@ def _subject(profile: CandidateProfile) -> Subject:
         role=profile.role,
         job_description=profile.job_description,
     )
-
-
-def _upper_first(phrase: str) -> str:
-    return phrase[:1].upper() + phrase[1:]

@@ -352,11 +352,13 @@ class StepSession:
                 if o.aspiration.lower().rstrip(".") not in copied and self._in_the_candidates_field(o.aspiration)
             ]
             value.aspirations = own or value.aspirations
-            ranked = sorted(value.aspirations, key=self._aspiration_rank)
+            # Each option judged once: the rank runs the aspiration rules.
+            rank = {id(o): self._aspiration_rank(o) for o in value.aspirations}
+            ranked = sorted(value.aspirations, key=lambda o: rank[id(o)])
             aspiration = ranked[0].aspiration
             # Only options the aspiration rules pass are shown as considered: "Become a line
             # cook who designs a restaurant's menu" among a plumber's made a reader reject it.
-            passing = [o for o in value.aspirations if o is not ranked[0] and not self._aspiration_rank(o)[0]]
+            passing = [o for o in value.aspirations if o is not ranked[0] and not rank[id(o)][0]]
             options = [ranked[0], *passing]
             failed = self._failed(self._content(aspiration=aspiration))
             return _Candidate({"aspiration": aspiration, "aspirations": options}, reply, failed)
