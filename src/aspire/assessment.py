@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from . import documents, rules, text
+from . import documents, resume_facts, rules, text
 from .ladders import CareerField, career_fields
 from .models import CandidateProfile, SelfAssessment
 from .rulebase import Subject
@@ -62,13 +62,51 @@ def kept_assessment(
     borrowed = {g.lower() for f in career_fields() if not shown or f != shown[0] for g in f.growth}
     growth_areas: list[str] = []
     offered_own = [g for g in offered.growth_areas if g.lower() not in borrowed]
-    for item in _passing([*offered_own, *ladder], subject, growth=True):
+    passing = _passing([*offered_own, *ladder], subject, growth=True)
+    # Among the items the rules pass, those whose head the resume holds come last.
+    for item in sorted(passing, key=lambda i: bool(_head_shown(i, profile))):
         # "System design" and "Master system design": one growth area, not two.
         if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
             growth_areas.append(upper_first(item))
     strengths = _distinct([*own, *offered.strengths])
     growth_areas += [i for i in offered.growth_areas if i not in growth_areas]
     return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
+
+
+# One family that a crude stem keeps apart: "Led a team of five engineers" shows "Technical leadership".
+_LEAD = "lead"
+_LEAD_FAMILY = frozenset("lead leads led leading leader leaders leadership".split())
+# How well or how a thing is done, not what: "Technical background" names no skill of its own.
+_QUALIFIERS = text.stems(
+    "proficiency skills skill knowledge advanced basic expertise system systems technical background"
+)
+
+
+def _family(word: str) -> str:
+    return _LEAD if word in _LEAD_FAMILY else text.stem(word)
+
+
+def _head_shown(item: str, profile: CandidateProfile) -> bool:
+    """Whether the resume holds a growth area's head, the thing it names ("law" of "Employment law"
+    in "In-depth knowledge of labor laws"), or its leading, for one who led.
+
+    Stricter than the rules, which readers' verdicts hold to: as a rule it failed 27 drafts
+    readers accepted ("Marketing analytics" for a marketing graduate who lists Google
+    Analytics). As an order it costs nothing: the field's ladder has other growth areas.
+    A head that is the candidate's own job word ("Coaching store managers" for a store
+    manager) or a generic one ("performance management") does not count."""
+    said = text.content_words(item)
+    core = [w for w in said if text.stem(w) not in _QUALIFIERS]
+    jobs = text.stems(" ".join([*resume_facts.titles(profile.resume), profile.role or ""]))
+    heads = set()
+    if core and (
+        _family(core[-1]) == _LEAD or (core[-1] not in text.GENERIC_CAREER_WORDS and text.stem(core[-1]) not in jobs)
+    ):
+        heads.add(_family(core[-1]))
+    if said and _family(said[0]) == _LEAD:
+        heads.add(_LEAD)
+    record = [*resume_facts.achievement_lines(profile.resume), *profile.skills, *resume_facts.titles(profile.resume)]
+    return bool(heads) and any(heads & {_family(w) for w in text.content_words(line)} for line in record)
 
 
 def _distinct(items: Iterable[str]) -> list[str]:

@@ -8,11 +8,12 @@ three fixed professions leaked "field hours" into an accountant's plan.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import prompts, resume_facts, text
-from .models import CandidateProfile
+from . import english, prompts, resume_facts, rules_meaning, step_patterns, text
+from .models import CandidateProfile, Goal
 
 FIELDS_SHOWN = 2
 
@@ -54,11 +55,114 @@ def close_fields(profile: CandidateProfile, count: int = FIELDS_SHOWN) -> list[C
     Examples from one's own field show the ladder without carrying another trade's
     words into the draft ("field hours" in an accountant's plan).
     """
-    titles = " ".join([profile.role or "", *resume_facts.titles(profile.resume)])
-    near = text.stems(titles)
-    around = text.stems(" ".join([*profile.skills, profile.resume, profile.job_description or ""]))
+    # The role sought and the job held now, not every job before: a product manager of 20
+    # years who began as a software engineer got the software ladder.
+    held = resume_facts.titles(profile.resume)
+    near = text.stems(" ".join([profile.role or "", *held[:1]]))
+    around = text.stems(" ".join([*held[1:], *profile.skills, profile.resume, profile.job_description or ""]))
 
     def closeness(field: CareerField) -> tuple[int, int]:
         return (3 * len(field.words & near) + len(field.words & around), -career_fields().index(field))
 
     return sorted(career_fields(), key=closeness, reverse=True)[:count]
+
+
+# "unit manual or training materials": a reader read two offers joined by "or" as a hedge.
+_EITHER = re.compile(r"\s+or\s+", re.IGNORECASE)
+# A person of a trade: "therapist", "pharmacist", "physician", "inspector".
+_TRADE_PERSON = re.compile(r"^[a-z]{3,}(?:ist|ian|er|or)s?$")
+_PROMOTION = 3  # the ladder's fourth rung, and its support, is the step up
+
+
+def tidy_goals(goals: list[Goal], aspiration: str, profile: CandidateProfile, field: CareerField | None) -> list[Goal]:
+    """The model's goals as a reader would let them stand: one offer per support, no other
+    trade's credential, no promotion helped by the job itself, and the aspiration closing the
+    plan with help of its own.
+
+    Readers rejected "Earn the advanced respiratory therapist certification" in a nurse's
+    plan, "HR business partner role" as the help toward becoming an HR business partner,
+    and an engineering manager reached by "ownership of a service in production", the
+    support of the step before it, copied."""
+    tidied = [g.model_copy(update={"company_support": _one_offer(g.company_support)}) for g in goals]
+    if field is None:
+        return tidied
+    known = _known_stems(profile, field)
+    credential = next((i for i, g in enumerate(field.goals) if g.lower().startswith("earn ")), None)
+    for index, goal in enumerate(tidied):
+        if goal.kind == "credential" and _borrowed(goal.goal, known) and credential is not None:
+            tidied[index] = goal.model_copy(
+                update={"goal": field.goals[credential], "company_support": _support(field, credential)}
+            )
+    used = [g.company_support for g in tidied]
+    step_up = _support(field, _PROMOTION)
+    for index, goal in enumerate(tidied):
+        if _helped_by_itself(goal) and not _said(step_up, used):
+            tidied[index] = goal.model_copy(update={"company_support": step_up})
+            used.append(step_up)
+    if tidied and not _arrives(tidied[-1].goal, aspiration):
+        help_up = step_up if not _said(step_up, used) else _mentoring(aspiration, profile.company)
+        if help_up:
+            closing = aspiration.strip().rstrip(".")
+            tidied.append(Goal(goal=closing, kind="promotion", company_support=help_up, evidence=tidied[-1].evidence))
+    return tidied
+
+
+def _mentoring(aspiration: str, company: str) -> str:
+    """ "mentoring from a nurse manager at Mercy Valley Medical Center": help of its own for the
+    last step, where the field's promotion program already helps the one before."""
+    title = rules_meaning.aspired_title(aspiration)
+    if not title or len(title.split()) > 4:
+        return ""
+    said = step_patterns.spoken_title(title)
+    return f"mentoring from {english.indefinite_article(said)} {said} at {company}"
+
+
+def _arrives(goal: str, aspiration: str) -> bool:
+    """Whether a goal is the aspiration's job: "Get promoted to charge nurse" shares "nurse" with
+    "nurse manager who leads a critical care unit" but stops short of it (a reader said so)."""
+    title = rules_meaning.aspired_title(aspiration)
+    if title and text.stems(title):
+        return text.stems(title) <= text.stems(goal)
+    return text.reaches(goal, aspiration)
+
+
+def _one_offer(support: str) -> str:
+    parts = _EITHER.split(support.strip())
+    if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts):
+        return parts[0]
+    return support
+
+
+def _support(field: CareerField, rung: int) -> str:
+    return field.support[min(rung, len(field.support) - 1)]
+
+
+def _said(support: str, used: list[str]) -> bool:
+    return any(text.same_step(support, u) for u in used if u.strip())
+
+
+def _known_stems(profile: CandidateProfile, field: CareerField) -> frozenset[str]:
+    said = " ".join([profile.all_text(), field.role, *field.aspirations, *field.goals, *field.support, *field.growth])
+    return text.stems(said) | field.words
+
+
+def _borrowed(goal: str, known: frozenset[str]) -> bool:
+    """Whether a goal names a person of another trade: "respiratory therapist" for a nurse. Rung
+    words shared by every ladder ("supervisor", "technician") do not count."""
+    for word in text.words(goal):
+        if (
+            _TRADE_PERSON.match(word)
+            and word.removesuffix("s") not in resume_facts.JOB_LEVELS
+            and word not in text.GENERIC_CAREER_WORDS
+            and text.stem(word) not in known
+        ):
+            return True
+    return False
+
+
+def _helped_by_itself(goal: Goal) -> bool:
+    """ "Get promoted to HR business partner", helped by the "HR business partner role"."""
+    if goal.kind != "promotion" and not goal.goal.lower().startswith("get promoted"):
+        return False
+    title = text.specific_stems(re.sub(r"^\s*(?:get\s+promoted\s+to|become)\s+", "", goal.goal, flags=re.I))
+    return bool(title) and title <= text.stems(goal.company_support)

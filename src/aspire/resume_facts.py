@@ -79,11 +79,29 @@ def titles(resume: str | None) -> tuple[str, ...]:
         candidates = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+|\s+at\s+", line)
         if index and not any(level(c) for c in candidates):
             candidates = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+", raw[index - 1])
+        # Title, employer and dates on three lines ("HR Specialist" / "IBM, Boston, MA" /
+        # "January 2015 to Present"): the title two lines up, if it is written as one.
+        if index > 1 and not any(level(c) for c in candidates) and _title_cased(raw[index - 2]):
+            candidates = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+", _BULLET.sub("", raw[index - 2]))
+        # Dates first, then the job ("2017 - Present" / "Product Manager, Google, Mountain View").
+        if index + 1 < len(raw) and not any(level(c) for c in candidates) and not _YEAR.search(raw[index + 1]):
+            following = re.split(r"\s*[,|(\u2013\u2014]\s*|\s+-\s+", raw[index + 1])
+            if _title_cased(following[0]):
+                candidates = following
         for candidate in candidates:
+            # "2012 - 2017 Software Development Engineer III", "2017 - Present Product Manager": the
+            # date is no part of the title.
+            candidate = re.sub(r"^(?:(?:19|20)\d\d|present|current)\s+", "", candidate, flags=re.IGNORECASE)
             if level(candidate) and len(text.words(candidate)) <= 6 and candidate not in found:
                 found.append(candidate)
                 break
     return tuple(found)
+
+
+def _title_cased(line: str) -> bool:
+    """ "HR Specialist", not "Trained new cashiers" (a deed two lines above the next job's dates)."""
+    said = line.split()
+    return 0 < len(said) <= 6 and all(w[:1].isupper() for w in said if len(w) > 3)
 
 
 def level(title: str) -> int:

@@ -29,7 +29,7 @@ from .assessment import kept_assessment
 from .backends import Backend, ChatRequest, Completion, Message
 from .config import Settings
 from .errors import DeadlineError, GenerationError
-from .ladders import close_fields
+from .ladders import close_fields, tidy_goals
 from .models import (
     AspirationOption,
     CandidateProfile,
@@ -368,6 +368,7 @@ class StepSession:
             # bar supervisor") into a bar supervisor's plan on three tries in a row.
             held = rules_meaning.held_titles(self.profile.resume, self.profile.role)
             goals = [g for g in value.goals if g.kind != "hire" and not _names_a_held_job(g.goal, held)]
+            goals = tidy_goals(goals, self.chosen["aspiration"], self.profile, self.fields[0] if self.fields else None)
             return _Candidate(goals, reply, self._failed(self._content(goals=goals)))
         if isinstance(value, SelfAssessment):
             assessment = kept_assessment(self.profile, value, self.fields)

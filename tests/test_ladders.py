@@ -1,0 +1,143 @@
+"""The field ladders' repairs of a stepwise plan, and the resume facts they stand on.
+
+Each case is a defect readers named in blind readings of the eighth stepwise version.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aspire import resume_facts
+from aspire.assessment import kept_assessment
+from aspire.ladders import close_fields, tidy_goals
+from aspire.models import CandidateProfile, Goal, SelfAssessment
+
+NURSE = CandidateProfile(
+    resume="Registered Nurse, Cardiac ICU, St Mary's, 2019-present\n- Cared for four patients a shift after surgery",
+    company="Mercy Valley Medical Center",
+    role="ICU Registered Nurse",
+)
+ENGINEER = CandidateProfile(
+    resume=(
+        "Senior Software Engineer, Google, 2015-present\n"
+        "- Led a team of five software engineers on a payments service\n"
+        "Skills: Python, Java, strong leadership"
+    ),
+    company="Copperleaf Software",
+    role="Software Engineer",
+)
+
+
+def _goal(goal: str, support: str, kind: str = "skill") -> Goal:
+    return Goal(goal=goal, kind=kind, company_support=support, evidence="Registered Nurse")
+
+
+def test_one_offer_a_support_not_two_joined_by_or():
+    goals = [
+        _goal("Learn the unit's charting system", "unit manual or training materials", "learn"),
+        _goal("Lead a project on engagement", "a project on engagement or retention", "project"),
+    ]
+    tidied = tidy_goals(goals, "Become a nurse manager who leads a critical care unit", NURSE, None)
+    assert [g.company_support for g in tidied] == ["unit manual", "a project on engagement or retention"]
+
+
+def test_another_trades_credential_gives_way_to_the_fields_own():
+    field = close_fields(NURSE)[0]
+    goals = [
+        _goal("Earn the advanced respiratory therapist certification", "respiratory therapist program", "credential"),
+        _goal("Get promoted to charge nurse", "the hospital's charge nurse program", "promotion"),
+    ]
+    tidied = tidy_goals(goals, "Become a nurse manager who leads a critical care unit", NURSE, field)
+    assert tidied[0].goal == next(g for g in field.goals if g.startswith("Earn"))
+    assert "therapist" not in tidied[0].company_support
+    # A rung word every ladder shares is no other trade's.
+    supervisor = [_goal("Earn a food safety supervisor certificate", "paid training", "credential")]
+    assert tidy_goals(supervisor, "Become a nurse manager", NURSE, field)[0].goal == supervisor[0].goal
+
+
+def test_a_promotion_is_not_helped_by_the_job_itself_and_the_aspiration_closes_with_help_of_its_own():
+    field = close_fields(NURSE)[0]
+    goals = [
+        _goal("Lead a patient safety project on the unit", "the hospital's quality improvement team", "project"),
+        _goal("Get promoted to charge nurse", "the hospital's charge nurse program", "promotion"),
+    ]
+    tidied = tidy_goals(goals, "Become a nurse manager who leads a critical care unit", NURSE, field)
+    assert tidied[1].company_support == field.support[3]
+    # "charge nurse" shares "nurse" with the aspiration but stops short of it.
+    assert tidied[-1].goal == "Become a nurse manager who leads a critical care unit"
+    assert tidied[-1].company_support == "mentoring from a nurse manager at Mercy Valley Medical Center"
+    assert len({g.company_support for g in tidied}) == len(tidied)
+
+
+def test_a_plan_without_a_promotion_closes_with_the_fields_step_up():
+    field = close_fields(ENGINEER)[0]
+    goals = [
+        _goal("Master system design for distributed services", "time to learn from the company's architects"),
+        _goal("Lead the design of a new service from start to launch", "ownership of a service in production"),
+    ]
+    tidied = tidy_goals(goals, "Become an engineering manager", ENGINEER, field)
+    assert tidied[-1].goal == "Become an engineering manager"
+    assert tidied[-1].company_support == field.support[3]
+    # A plan that already arrives is left as it is.
+    assert tidy_goals(tidied, "Become an engineering manager", ENGINEER, field) == tidied
+
+
+def test_growth_areas_the_resume_already_shows_come_after_new_ones():
+    offered = SelfAssessment(strengths=["Python"], growth_areas=["Technical leadership", "CI/CD pipelines"])
+    kept = kept_assessment(ENGINEER, offered, close_fields(ENGINEER))
+    assert "Technical leadership" not in kept.growth_areas
+    assert kept.growth_areas[0] == "CI/CD pipelines"
+    hr = CandidateProfile(
+        resume="HR Specialist, IBM, 2015-present\n- In-depth knowledge of labor laws and HR best practices",
+        company="Greenway Foods",
+        role="HR Specialist",
+    )
+    offered = SelfAssessment(strengths=["Recruiting"], growth_areas=["Employment law", "Workforce planning"])
+    assert kept_assessment(hr, offered, close_fields(hr)).growth_areas[0] == "Workforce planning"
+    # The candidate's own job word is who is coached, not a skill shown: it stays first.
+    shop = CandidateProfile(
+        resume="Store Manager, Target, 2018-present\n- Grew sales 12% in a year",
+        company="Target",
+        role="Store Manager",
+    )
+    offered = SelfAssessment(strengths=["Sales"], growth_areas=["Coaching store managers", "Budgeting"])
+    assert kept_assessment(shop, offered, close_fields(shop)).growth_areas[0] == "Coaching store managers"
+
+
+@pytest.mark.parametrize(
+    ("resume", "expected"),
+    [
+        (
+            "1. HR Specialist\n   IBM - Boston, MA\n   January 2015 - Present\n\nResponsibilities:\n"
+            "- Managed HR-related inquiries\n\n2. HR Coordinator\n   Accenture - Chicago, IL\n   June 2010 - 2015\n",
+            ("HR Specialist", "HR Coordinator"),
+        ),
+        (
+            "Experience\n2017 -\nPresent\nProduct Manager, Google, Mountain View, CA\nLeading cross-functional teams.\n"
+            "2012 - 2017 Software Development Engineer III, Amazon, Seattle\n",
+            ("Product Manager", "Software Development Engineer III"),
+        ),
+        # A deed two lines above the next job's dates is no title.
+        (
+            "Barista, Daily Grind, 2021-present\n- Trained four new baristas\nMain Street\n2019-2020\n",
+            ("Barista",),
+        ),
+    ],
+)
+def test_titles_written_over_three_lines_or_after_their_dates(resume, expected):
+    assert resume_facts.titles(resume) == expected
+
+
+def test_the_job_held_now_and_the_role_sought_choose_the_ladder_before_older_jobs():
+    veteran = CandidateProfile(
+        resume=(
+            "2017 - Present Product Manager, Google\n- Launched three products\n"
+            "2012 - 2017 Software Development Engineer III, Amazon\n"
+            "2007 - 2012 Software Development Engineer II, Apple\n"
+            "2002 - 2007 Software Development Engineer I, Netflix\n"
+        ),
+        company="Brightpath",
+        role="Product Manager",
+    )
+    assert resume_facts.titles(veteran.resume)[0] == "Product Manager"
+    assert close_fields(veteran)[0].field == "product management"
