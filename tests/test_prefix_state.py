@@ -113,3 +113,55 @@ def test_the_non_latin_token_list_is_kept_and_a_bad_copy_found_again(tmp_path, m
     monkeypatch.undo()
     monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path / "cache"))
     assert local._cached_non_latin_tokens(FakeVocab(), model).tolist() == found.tolist()
+
+
+def test_the_token_pieces_are_kept_and_a_bad_copy_read_again(tmp_path, monkeypatch):
+    from aspire.backends import guidance
+
+    pieces = [b"a", b"", b"\xff<|im_end|>", "é".encode(), b"\x00\xff"]
+    monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(guidance, "_pieces", lambda vocab, n_vocab: list(pieces))
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    assert guidance._cached_pieces(None, len(pieces), model) == pieces
+    [saved] = (tmp_path / "cache" / "prompt-state").glob("token-pieces-*.npz")
+
+    def never(vocab, n_vocab):
+        raise AssertionError("read from the model instead of the saved copy")
+
+    monkeypatch.setattr(guidance, "_pieces", never)
+    assert guidance._cached_pieces(None, len(pieces), model) == pieces
+    # Another vocabulary size, or a damaged file: read from the model again, and saved anew.
+    monkeypatch.setattr(guidance, "_pieces", lambda vocab, n_vocab: [b"x"] * n_vocab)
+    assert guidance._cached_pieces(None, 3, model) == [b"x"] * 3
+    saved.write_bytes(b"PK\x03\x04 not a zip")
+    assert guidance._cached_pieces(None, len(pieces), model) == [b"x"] * len(pieces)
+    monkeypatch.setattr(guidance, "_pieces", never)
+    assert guidance._cached_pieces(None, len(pieces), model) == [b"x"] * len(pieces)
+
+
+@pytest.mark.slow
+def test_the_tokenizer_from_saved_pieces_is_llguidances_own(tmp_path, monkeypatch):
+    import warnings
+
+    import llama_cpp
+    from llguidance.llamacpp import lltokenizer_from_vocab
+
+    from aspire.backends.guidance import Guidance
+    from aspire.embedded_model import QWEN_05B, ensure_embedded_model
+
+    model = ensure_embedded_model(model=QWEN_05B)
+    monkeypatch.setenv("ASPIRE_CACHE_DIR", str(tmp_path))
+    llama = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
+    vocab = llama_cpp.llama_model_get_vocab(llama.model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        theirs = lltokenizer_from_vocab(vocab, n_vocab=llama.n_vocab())
+    Guidance(llama, model)  # reads the model and saves the pieces
+    ours = Guidance(llama, model).tokenizer  # from the saved pieces
+    assert ours.vocab_size == theirs.vocab_size
+    for token in range(theirs.vocab_size):
+        assert ours.decode_bytes([token]) == theirs.decode_bytes([token]), token
+        assert ours.is_special_token(token) == theirs.is_special_token(token), token
+    said = "I want to lead a café team, 成为 nurse."
+    assert ours.tokenize_str(said) == theirs.tokenize_str(said)

@@ -8,10 +8,17 @@ tokenizer it needs takes about 1.5 s to build, so it is built once per model.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import io
 import json
 import warnings
+import zipfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from ..files import atomic_write_bytes
 
 # The JSON is written exactly as the worked examples in the prompt are (json.dumps'
 # ", " and ": "), and with no other whitespace: forced into compact JSON unlike its
@@ -56,18 +63,18 @@ def _grammar(schema_json: str) -> str:
 class Guidance:
     """One model's llguidance tokenizer; hands out a fresh matcher per request."""
 
-    def __init__(self, llama: Any) -> None:
+    def __init__(self, llama: Any, path: Path | None = None) -> None:
         import llama_cpp
-        from llguidance.llamacpp import lltokenizer_from_vocab
+        from llguidance import LLTokenizer
 
         vocab = llama_cpp.llama_model_get_vocab(llama.model)
         stops = sorted({llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)})
         self.n_vocab = llama.n_vocab()
-        with warnings.catch_warnings():
-            # The bridge calls llama_token_get_attr, deprecated in llama-cpp-python 0.3.36,
-            # once per token: 151,936 warnings that say nothing to a user.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.tokenizer = lltokenizer_from_vocab(vocab, n_vocab=self.n_vocab, eos_token=stops)
+        pieces = _cached_pieces(vocab, self.n_vocab, path)
+        tokenize = ctypes.cast(llama_cpp.llama_cpp._lib.llama_tokenize, ctypes.c_void_p).value
+        self.tokenizer = LLTokenizer.from_llamacpp(  # type: ignore[attr-defined]
+            tokens=pieces, vocab_ptr=vocab, tokenize_fptr=tokenize, eos_token=stops, slices=None
+        )
 
     def processor(self, schema: dict[str, Any], bias: Any = None) -> tuple[Any, Any]:
         """A logits processor that allows only tokens continuing valid JSON for ``schema``,
@@ -94,3 +101,60 @@ class Guidance:
             return constrained if bias is None else constrained + bias
 
         return LogitsProcessorList([constrain]), matcher
+
+
+# A piece longer than any real token: llama.cpp reports how much it wrote, never more.
+_PIECE_BUFFER = 16 * 1024
+
+
+def _pieces(vocab: Any, n_vocab: int) -> list[bytes]:
+    """Each token's bytes as llguidance's own llama.cpp bridge reads them (control tokens and
+    user-defined ones written like them marked with a leading 0xff), padded to ``n_vocab``."""
+    import llama_cpp
+
+    buffer = ctypes.create_string_buffer(_PIECE_BUFFER + 1)
+    pieces: list[bytes] = []
+    with warnings.catch_warnings():
+        # llama_token_get_attr is deprecated in llama-cpp-python 0.3.36: 151,936 warnings
+        # that say nothing to a user.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for token in range(llama_cpp.llama_vocab_n_tokens(vocab)):
+            written = llama_cpp.llama_token_to_piece(vocab, token, buffer, _PIECE_BUFFER, 0, True)
+            if written < 0:
+                raise ValueError(f"token {token} is longer than {_PIECE_BUFFER} bytes")
+            piece = ctypes.string_at(buffer, written)
+            attr = llama_cpp.llama_token_get_attr(vocab, token)
+            if attr & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL or (
+                attr & llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED and piece.startswith(b"<") and piece.endswith(b">")
+            ):
+                piece = b"\xff" + piece
+            pieces.append(piece)
+    return pieces + [b""] * (n_vocab - len(pieces))
+
+
+def _cached_pieces(vocab: Any, n_vocab: int, path: Path | None) -> list[bytes]:
+    """:func:`_pieces`, kept beside the prompt state as lengths and bytes (no pickle); a file
+    that does not add up is read again from the model and written anew."""
+    import numpy as np
+
+    if path is None:
+        return _pieces(vocab, n_vocab)
+    from .local import model_file_key
+    from .prefix_state import state_dir
+
+    cached = state_dir() / f"token-pieces-{model_file_key(path)}.npz"
+    try:
+        with np.load(cached, allow_pickle=False) as saved:
+            lengths, joined = saved["lengths"], saved["bytes"].tobytes()
+        if lengths.ndim == 1 and lengths.size == n_vocab and int(lengths.sum()) == len(joined) and lengths.min() >= 0:
+            ends = np.cumsum(lengths).tolist()
+            return [joined[end - length : end] for end, length in zip(ends, lengths.tolist(), strict=True)]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        pass
+    pieces = _pieces(vocab, n_vocab)
+    buffer = io.BytesIO()
+    lengths = np.array([len(p) for p in pieces], dtype=np.int64)
+    np.savez(buffer, lengths=lengths, bytes=np.frombuffer(b"".join(pieces), dtype=np.uint8))
+    with contextlib.suppress(OSError):  # a read-only cache costs a third of a second, never a draft
+        atomic_write_bytes(cached, buffer.getvalue())
+    return pieces
