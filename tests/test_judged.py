@@ -223,9 +223,9 @@ KNOWN_GAPS = {
     "self-assessment-not-skill": 49 / 79,
     "growth-area-already-shown": 59 / 103,
 }
-# The same for the share of rejected drafts that fail a rule: 134 of 197, short of the 90% target
+# The same for the share of rejected drafts that fail a rule: 139 of 197, short of the 90% target
 # (the stepwise drafts are written to pass the rules: what is left in them, the rules miss).
-REJECTED_CAUGHT_FLOOR = 134 / 197
+REJECTED_CAUGHT_FLOOR = 139 / 197
 
 
 def test_the_rules_agree_with_the_reader_on_the_judged_set():

@@ -99,6 +99,27 @@ def test_a_step_up_or_a_body_of_work_passes(aspiration):
     assert aspiration_beyond_role(subject(plan__aspiration=aspiration)).verdict == "pass"
 
 
+def test_a_lead_job_is_no_step_for_one_who_leads_a_team_now():
+    engineer = CandidateProfile(
+        resume="Machine Learning Engineer, OpenAI, 2021-present\nCurrently leading a team of AI engineers.",
+        company="Orbital Analytics",
+        role="Machine Learning Engineer",
+    )
+
+    def verdict(aspiration: str, profile: CandidateProfile = engineer) -> Any:
+        data = copy.deepcopy(good_reply_data("Orbital Analytics"))
+        data["plan"]["aspiration"] = aspiration
+        content = complete_content(GeneratedContent.model_validate(data), profile)
+        return aspiration_beyond_role(Subject.from_draft(content, profile))
+
+    lead = verdict("Become an ML team lead who takes research into products")
+    assert lead.verdict == "fail" and "what the resume says you do now" in lead.evidence
+    assert verdict("Become a head of machine learning who sets research direction").verdict == "pass"
+    # One who led a team once may aim to lead one again.
+    led = engineer.model_copy(update={"resume": "Machine Learning Engineer, Uber, 2019-2021\n- Led a team of four."})
+    assert verdict("Become an ML team lead who takes research into products", led).verdict == "pass"
+
+
 def test_the_title_an_aspiration_names():
     assert aspired_title("Become a regional training manager who builds programmes") == "regional training manager"
     assert aspired_title("Work as a Licensed Plumber handling residential installs") == "Licensed Plumber"

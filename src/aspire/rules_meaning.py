@@ -75,6 +75,18 @@ def held_titles(resume: str | None, role: str | None) -> list[str]:
     return [t for t in (role, *resume_facts.titles(resume)[:2]) if t]
 
 
+_LEADER_WORDS = frozenset("lead leader".split())
+# Said in the present: "Currently leading a team of AI engineers at OpenAI". "Led a team" is
+# past work, which a lead job can build on.
+_LEADS_A_TEAM_NOW = re.compile(
+    r"\b(?:currently\s+(?:lead|leading|manage|managing)|leading|managing)\s+a\s+team\b", re.I
+)
+
+
+def _leads_a_team_now(resume: str | None) -> str:
+    return next((line for line in resume_facts.lines(resume) if _LEADS_A_TEAM_NOW.search(line)), "")
+
+
 def aspiration_beyond_role(s: Subject) -> CheckResult:
     """R1: a destination beyond the role applied for and the title held, not a past achievement."""
     rule = "aspiration-beyond-role"
@@ -93,6 +105,8 @@ def aspiration_beyond_role(s: Subject) -> CheckResult:
         rung = resume_facts.level(wanted)
         if rung and top and rung < top:
             problems.append(f'"{wanted}" is a step down from "{max(held, key=resume_facts.level)}".')
+    if wanted and _LEADER_WORDS & set(text.words(wanted)) and (now := _leads_a_team_now(s.resume)):
+        problems.append(f'"{wanted}" is what the resume says you do now ("{_clip(now, 60)}").')
     for line in resume_facts.achievement_lines(s.resume):
         run = text.longest_shared_run(aspiration, line)
         if len(run.split()) >= RECYCLED_RUN_WORDS:
