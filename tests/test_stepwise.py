@@ -263,6 +263,24 @@ def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():
     assert "contact centre operations manager" in backend.requests[-1].messages[-1]["content"]
 
 
+def test_among_passing_step_ups_two_rungs_beat_one():
+    one_rung_first = {
+        "aspirations": [
+            {"aspiration": "Become a senior product manager", "reason": "One rung up."},
+            {"aspiration": "Become a director of product", "reason": "Two rungs up."},
+        ]
+    }
+    profile = CandidateProfile(
+        resume="Product Manager, Google, 2017-present\n- Launched three products used by millions",
+        company="Brightpath",
+        role="Product Manager",
+    )
+    backend = FakeBackend([one_rung_first])
+    with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
+        generate(profile, backend=backend, method="steps")
+    assert "director of product" in backend.requests[-1].messages[-1]["content"]
+
+
 def test_the_aspirations_reason_names_only_the_candidates_jobs_and_skills(profile):
     import re
 

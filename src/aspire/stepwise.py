@@ -404,16 +404,20 @@ class StepSession:
         own = {w for w in text.stems(title) if w not in _RUNG_STEMS}
         return not own or bool(own & (text.stems(known) | (field.words if field else frozenset())))
 
-    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool]:
+    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool, bool]:
         """Fewest failed rules first; then, among equals, a job above the role applied for
         before one level with it ("customer service consultant" for a contact centre agent),
-        which the rules let pass because a specialist path can be a real aim; then one that
-        names no company ("engineering manager at Microsoft", a past employer)."""
+        which the rules let pass because a specialist path can be a real aim; then one two
+        rungs up, as the article's long-term aim is, before one a single rung up ("director
+        of product" before "senior product manager" for a product manager of 20 years, whom
+        a reader saw aiming at the job advertised); then one that names no company
+        ("engineering manager at Microsoft", a past employer)."""
         failed = len(self._failed(self._content(aspiration=option.aspiration)))
         rung = resume_facts.level(rules_meaning.aspired_title(option.aspiration))
         applied = resume_facts.level(self.profile.role or "")
         names_a_company = bool(re.search(r"\b(?:at|with|for) [A-Z]", option.aspiration))
-        return failed, bool(rung and applied and rung <= applied), names_a_company
+        one_rung = bool(rung and applied and rung < applied + 2)
+        return failed, bool(rung and applied and rung <= applied), one_rung, names_a_company
 
     def _content(
         self,
