@@ -201,7 +201,6 @@ class BatchServer:
         finished = batch["_plan"].get("finished", len(requests)) if status != "completed" else len(requests)
         output, errors = [], []
         for number, request in enumerate(requests):
-            self.requests_seen.append(request)
             line_id = f"batch_req_{batch['id']}_{number}"
             if number >= finished:
                 code = "batch_expired" if status == "expired" else "batch_cancelled"
@@ -214,6 +213,7 @@ class BatchServer:
                     }
                 )
                 continue
+            self.requests_seen.append(request)
             reply = self.responder(request["body"])
             if isinstance(reply, str):
                 response = {"status_code": 200, "request_id": line_id, "body": completion(reply, request["body"])}

@@ -281,11 +281,10 @@ class Replay:
                 custom_id = f"{run.case.id}#{run.n}"
                 reply = run.replies.get(run.n)
                 if reply is not None:
-                    data = reply["completion"]
-                    feed_reply(session, Completion(**data))
                     if reply.get("sent_at"):
                         run.span += [float(reply["sent_at"]), float(reply.get("received_at") or reply["sent_at"])]
                     run.n += 1
+                    feed_reply(session, Completion(**reply["completion"]))
                     continue
                 if (failed := self._gave_up(run, custom_id)) is not None:
                     run.record = self._error(run, failed)
