@@ -190,8 +190,10 @@ class Replay:
         self.model = model
         self.context = context
         self.backend = BatchBackend(model)
+        started = time.perf_counter()
         self.runs = {c.id: CaseRun(c, start_session(c.profile, self.backend, settings), fingerprint(c)) for c in cases}
-        self.drafting_s = 0.0  # rendering requests and checking replies: a live run's work too
+        # Starting sessions, rendering requests, checking replies: a live run's work too.
+        self.drafting_s = time.perf_counter() - started
         self.taken = 0
 
     def load(self, entries: Iterable[dict[str, Any]]) -> None:
