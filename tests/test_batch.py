@@ -518,3 +518,34 @@ def test_no_batch_price_known_says_so_instead_of_guessing(cases_dir, tmp_path, b
         batch_env(url)
         cli.main(eval_args(cases_dir, tmp_path / "run", "--batch", "--price-in", "1", "--price-out", "2"))
     assert "cost unknown: no batch price known" in capsys.readouterr().out
+
+
+def test_a_live_eval_reports_tokens_and_cost_per_accepted_draft(cases_dir, tmp_path):
+    import asyncio
+
+    from aspire.evaluation import EvalOptions, load_cases, run_eval
+    from aspire.evaluation.cost import Prices
+
+    from .test_eval import ByCompanyBackend
+
+    cases, errors = load_cases([cases_dir])
+    backend = ByCompanyBackend({"Walmart": bad_reply("Walmart")})
+    options = EvalOptions(
+        out_dir=tmp_path / "run", prices=Prices(input=1.0, output=10.0), generation={"max_attempts": 2}
+    )
+    summary = asyncio.run(run_eval(cases, errors, backend, options))
+    # 4 replies of 100 + 50 tokens at list prices: 4 x (100 x 1 + 50 x 10) / 1e6
+    assert summary["cost"]["total"] == pytest.approx(0.0024) and summary["cost"]["rate"] == "list"
+    assert summary["accepted"] == 2 and summary["cost"]["per_accepted_draft"] == pytest.approx(0.0012)
+    assert summary["tokens_per_case"]["mean"] == pytest.approx(200.0)  # 150, 150, 300
+    assert "200 + 100 tokens ($0.0012)" in (tmp_path / "run" / "report.md").read_text()
+
+
+def test_a_judge_or_reader_that_rejects_a_draft_makes_it_not_accepted():
+    from aspire.evaluation.cost import accepted
+
+    assert accepted({"status": "passed"})
+    assert not accepted({"status": "failed"})
+    assert not accepted({"status": "passed", "judge": {"accepts": False}})
+    assert accepted({"status": "passed", "judge": {"error": "no verdict"}})
+    assert not accepted({"status": "passed", "reader": {"verdict": "reject"}})

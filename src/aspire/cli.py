@@ -26,6 +26,7 @@ examples:
   aspire draft --resume resume.json --job-description job.json --format markdown --out answer.md
   aspire check --answer my_answer.txt --company Acme --resume resume.docx
   aspire eval evals/cases --out run/
+  aspire eval evals/cases --out run/ --batch      # the OpenAI Batch API, in rounds
   aspire doctor
   aspire serve                     # a web page and HTTP API at http://127.0.0.1:8000/
 
