@@ -15,6 +15,7 @@ from .config import Settings, resolve_settings
 from .errors import (
     AspireError,
     BackendError,
+    BatchRequestError,
     BudgetExhaustedError,
     ConfigError,
     ContextOverflowError,
@@ -46,6 +47,7 @@ __all__ = [
     "AspireError",
     "Backend",
     "BackendError",
+    "BatchRequestError",
     "BudgetExhaustedError",
     "CandidateProfile",
     "ChatRequest",

@@ -26,6 +26,7 @@ examples:
   aspire draft --resume resume.json --job-description job.json --format markdown --out answer.md
   aspire check --answer my_answer.txt --company Acme --resume resume.docx
   aspire eval evals/cases --out run/
+  aspire eval evals/cases --out run/ --batch      # the OpenAI Batch API, in rounds
   aspire doctor
   aspire serve                     # a web page and HTTP API at http://127.0.0.1:8000/
 
@@ -207,6 +208,25 @@ is stored with each result and counted in the summary; with --judged it is
 measured against the reader the same way as the rules. It never changes the
 exit status.
 
+batches (--out DIR required; DIR keeps the run's state, so a killed run resumes):
+  aspire eval evals/cases --out run/ --batch                  # OpenAI Batch API, half price, <= 24 h
+  aspire eval evals/cases --out run/ --batch --no-wait        # submit and exit; again later to collect
+  aspire eval evals/cases --out run/ --export-batch round.jsonl --model Qwen/Qwen2.5-7B-Instruct
+  python -m vllm.entrypoints.openai.run_batch -i round.jsonl -o results.jsonl --model Qwen/Qwen2.5-7B-Instruct
+  aspire eval evals/cases --out run/ --import-batch results.jsonl --export-batch round.jsonl --model ...
+
+A round is one request per unfinished case: its first, or the repair of a reply
+the rules turned down. --batch sends round after round until every case is
+settled (--max-attempts per case for --method whole; per step for the default
+--method steps, whose four steps take at least four rounds). With files, each
+import is a round: import the results, export the next requests (an empty file
+when every case is settled); a result file imported twice changes nothing.
+
+cost: --price-in/--price-out (per million tokens), or --prices FILE with
+  gpt-4o-mini: {input: 0.15, output: 0.60, batch_rate: 0.5}
+give each case's cost and the cost per accepted draft (passed, and accepted by
+the judge or reader where one read it) in summary.json and the reports.
+
 exit status: 0 pass rate >= --min-pass-rate (with --judged: every target met),
 1 below it, 2 bad usage.
 """
@@ -277,7 +297,7 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
         "measure that judge against the reader",
     )
     evaluate.add_argument(
-        "--concurrency", type=_positive_int, default=1, metavar="N", help="requests in flight at once (default 1)"
+        "--concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 1)"
     )
     evaluate.add_argument(
         "--min-pass-rate", type=_rate, default=0.0, metavar="X", help="exit 1 below this pass rate, 0-1 (default 0)"
@@ -299,6 +319,29 @@ def _add_eval_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPa
         "--max-attempts", type=int, metavar="N", help="tries of each step (or whole attempts) per case"
     )
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv for debug)")
+    batch = evaluate.add_argument_group("batch runs (see 'batches' below)")
+    batch.add_argument(
+        "--batch", action="store_true", help="send each round as one OpenAI Batch API job (needs --out, OPENAI_*)"
+    )
+    batch.add_argument("--batch-window", metavar="24h", help="the Batch API's completion window (default 24h)")
+    batch.add_argument(
+        "--no-wait", action="store_true", help="with --batch: send what is due and exit; run again to collect"
+    )
+    batch.add_argument(
+        "--export-batch", metavar="FILE", help="write the next round's requests to FILE (OpenAI batch format)"
+    )
+    batch.add_argument(
+        "--import-batch", metavar="FILE", action="append", help="take a batch result file's replies (repeatable)"
+    )
+    cost = evaluate.add_argument_group("cost (per million tokens; no prices are built in)")
+    cost.add_argument("--price-in", type=_price, metavar="X", help="price of a million prompt tokens")
+    cost.add_argument("--price-out", type=_price, metavar="X", help="price of a million completion tokens")
+    cost.add_argument(
+        "--batch-rate", type=_price, metavar="R", help="a batch request's price as a share of these, e.g. 0.5"
+    )
+    cost.add_argument(
+        "--prices", metavar="FILE", help="a YAML/JSON prices file keyed by model (default $ASPIRE_PRICES)"
+    )
     evaluate.set_defaults(handler=commands.eval_command)
 
 
@@ -408,6 +451,16 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _price(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return number
 
 

@@ -200,9 +200,11 @@ def eval_command(args: argparse.Namespace) -> int:
     import asyncio
 
     from .backends.base import aclose_backend
+    from .batch_command import batch_prices, check_batch_options, wants_batch
     from .evaluation import EvalOptions, load_cases, run_eval
     from .progress import EvalProgress
 
+    check_batch_options(args)
     if args.judged and not args.paths:
         return _eval_judged(args)
     if not args.paths or not args.out:
@@ -215,6 +217,13 @@ def eval_command(args: argparse.Namespace) -> int:
     baseline = Path(args.baseline) if args.baseline else None
     if baseline is not None and not (baseline / "results.jsonl").is_file():
         raise InputError(f"the baseline folder has no results.jsonl: {baseline}", field="baseline")
+    if wants_batch(args):
+        from .batch_command import eval_batch, print_waiting
+
+        summary = eval_batch(args, cases, case_errors)
+        print(summary_to_text(summary, args.out))
+        print_waiting(summary)
+        return EXIT_OK if summary["pass_rate"] >= args.min_pass_rate else EXIT_CHECKS_FAILED
     settings, backend = _settings_and_backend(args, _given_options(args))
     generation = {
         "max_attempts": settings.max_attempts,
@@ -226,8 +235,9 @@ def eval_command(args: argparse.Namespace) -> int:
     }
     eval_options = EvalOptions(
         out_dir=Path(args.out),
-        concurrency=args.concurrency,
+        concurrency=args.concurrency or 1,
         baseline=baseline,
+        prices=batch_prices(args, settings.model or backend.model),
         generation=generation,
         token_budget=args.token_budget,
         judge=args.judge,
@@ -291,7 +301,7 @@ def _judge_the_judged(args: argparse.Namespace, judged: list[Any]) -> str:
     async def run() -> list[JudgeCompared]:
         try:
             return await ajudge_judged(
-                judged, backend, concurrency=args.concurrency, seed=settings.seed, on_result=report
+                judged, backend, concurrency=args.concurrency or 1, seed=settings.seed, on_result=report
             )
         finally:
             await aclose_backend(backend)

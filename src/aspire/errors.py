@@ -86,6 +86,22 @@ class BudgetExhaustedError(AspireError):
         self.spent = spent
 
 
+class BatchRequestError(AspireError):
+    """A request of a batch eval brought no reply: the runner answered it with an error, or
+    it expired, was cancelled or went missing, the second time for a failure that may pass.
+
+    ``custom_id`` is the request's line id in the batch file, ``kind`` what happened
+    (``"http"``, ``"expired"``, ``"cancelled"``, ``"batch_failed"``, ``"missing"``, ...) and
+    ``status_code`` the HTTP status the runner gave it, if any.
+    """
+
+    def __init__(self, message: str, *, custom_id: str, kind: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.custom_id = custom_id
+        self.kind = kind
+        self.status_code = status_code
+
+
 class GenerationError(AspireError):
     """Every attempt produced unusable output (invalid JSON or wrong shape).
 

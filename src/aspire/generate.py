@@ -242,6 +242,33 @@ def _prepare(
     return _DraftSession(candidate, client, settings)
 
 
+Session = _Session
+
+
+def start_session(profile: CandidateProfile, backend: Backend, settings: Settings) -> Session:
+    """A draft's state machine without a loop around it, for a caller that sends the
+    requests itself (a batch eval sends every case's next request in one file)."""
+    if settings.method == "steps":
+        return StepSession(profile, backend, settings, _NeedsRepair)
+    return _DraftSession(profile, backend, settings)
+
+
+def feed_reply(session: Session, completion: Completion) -> None:
+    """Take one reply as :func:`generate`'s loop does: a reply that needs repairing is
+    asked again until the part's tries are spent, then the part goes on with its best.
+
+    The checks are pure, so feeding a session the same replies again rebuilds it
+    exactly: a batch run killed at any point resumes from the replies it kept.
+    Raises :class:`GenerationError` when a step had no usable reply in its tries.
+    """
+    try:
+        session.accept(completion)
+    except _NeedsRepair:
+        # tenacity's stop_after_attempt(max_tries) in generate(), counted per part.
+        if session.tries >= session.max_tries:
+            session.settle()
+
+
 def _retrying_kwargs(max_tries: int) -> dict[str, Any]:
     return {
         "stop": stop_after_attempt(max_tries),

@@ -72,3 +72,53 @@ class EvalProgress:
             file=self.stream,
             flush=True,
         )
+
+
+class BatchProgress:
+    """How ``aspire eval --batch`` shows its batches: one live status line on a terminal
+    (round, batch, requests completed / failed, time waited), a line per change otherwise."""
+
+    def __init__(self, *, stream: TextIO | None = None, live: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self._status: Any = None
+        self._console: Any = None
+        self._last = ""
+
+    def __enter__(self) -> BatchProgress:
+        if self.live:
+            from rich.console import Console
+
+            self._console = Console(file=self.stream)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def note(self, message: str) -> None:
+        if self._console is not None:
+            from rich.markup import escape
+
+            self._console.print(escape(message))
+        else:
+            print(f"aspire: {message}", file=self.stream, flush=True)
+
+    def update(self, batch: dict[str, Any]) -> None:
+        minutes, seconds = divmod(int(batch["elapsed_s"]), 60)
+        line = (
+            f"round {batch['round']} · {batch['batch']} {batch['status']}: "
+            f"{batch['completed']}/{batch['total']} completed, {batch['failed']} failed"
+        )
+        if self._console is not None:
+            text = f"{line} · {minutes}:{seconds:02d} waited"
+            if self._status is None:
+                self._status = self._console.status(text)
+                self._status.start()
+            else:
+                self._status.update(text)
+            return
+        if line != self._last:  # piped: a line when something changed, not every poll
+            self._last = line
+            print(f"aspire: {line} ({minutes}:{seconds:02d} waited)", file=self.stream, flush=True)

@@ -182,6 +182,15 @@ def summary_to_text(summary: dict[str, Any], out_dir: str) -> str:
             f"this run: {run['cases_drafted']} drafted, {run['cases_resumed']} kept from before, "
             f"{run['model_calls']} model calls, {run['cache_hits']} cache hits, {run['elapsed_s']:.1f} s",
         ]
+    if batch := summary.get("batch"):
+        lines.append(
+            f"batch ({'OpenAI Batch API' if batch['api'] == 'openai' else 'files'}): {batch['rounds']} round(s), "
+            f"{batch['requests_sent_now']} requests sent now, {batch['cases_unsettled']} case(s) not finished"
+        )
+    if "tokens_per_case" in summary:
+        from .evaluation.cost import cost_line
+
+        lines.append(cost_line(summary))
     baseline = summary.get("baseline")
     if baseline:
         lines.append(

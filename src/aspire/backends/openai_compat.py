@@ -48,6 +48,19 @@ def _response_format(mode: ResponseFormatMode, schema: dict[str, Any]) -> dict[s
     return {"type": "json_object", "schema": schema}
 
 
+def chat_body(model: str, request: ChatRequest, mode: ResponseFormatMode = "json_schema") -> dict[str, Any]:
+    """The chat completion body for ``request``: what a live request posts, and what a
+    batch file's line carries, so that a batch asks exactly what a live run would."""
+    return {
+        "model": model,
+        "messages": request.messages,
+        "max_tokens": request.max_tokens,
+        "temperature": request.temperature,
+        "seed": request.seed,
+        "response_format": _response_format(mode, request.schema),
+    }
+
+
 def _looks_like_format_rejection(exc: openai.APIStatusError) -> bool:
     # llama-cpp-python's server answers 500 (not 400/422) to an unknown format.
     if exc.status_code not in (400, 422, 500):
@@ -151,14 +164,7 @@ class OpenAIBackend:
         return f"OpenAIBackend(model={self._model!r}, base_url={str(self._client.base_url)!r})"
 
     def _body(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
-        return {
-            "model": self._model,
-            "messages": request.messages,
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-            "seed": request.seed,
-            "response_format": _response_format(mode, request.schema),
-        }
+        return chat_body(self._model, request, mode)
 
     def _post(self, request: ChatRequest, mode: ResponseFormatMode) -> dict[str, Any]:
         # The client's generic post, not chat.completions.create: create runs its typed

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from .cost import cost_line
+
 _ORDER = {"error": 0, "failed": 1, "passed": 2}
 
 
@@ -37,6 +39,7 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         f"completion · attempts: {summary['attempts']['total']} (mean {summary['attempts']['mean']}) · "
         f"latency per case: mean {summary['latency_s']['mean']} s, max {summary['latency_s']['max']} s",
         "",
+        *([cost_line(summary), ""] if "tokens_per_case" in summary else []),
         "## Rules",
         "",
         "| rule | pass rate |",
@@ -67,7 +70,9 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
     for record in _sorted(records):
         lines.append(f"### {record['status'].upper()} `{record['id']}`")
         lines.append("")
-        lines.append(f"Source: `{record['source']}` · attempts {record['attempts']} · {record['latency_s']} s")
+        lines.append(
+            f"Source: `{record['source']}` · attempts {record['attempts']} · {record['latency_s']} s · {_spent(record)}"
+        )
         lines.append("")
         if record["error"]:
             lines += [f"Error ({record['error']['type']}): {record['error']['message']}", ""]
@@ -87,6 +92,12 @@ def markdown_report(summary: dict[str, Any], records: Sequence[dict[str, Any]]) 
         lines += [f"{n}. {g['goal']}" for n, g in enumerate(draft["plan"]["goals"], start=1)]
         lines += [f"   → **{draft['plan']['aspiration']}**", ""]
     return "\n".join(lines) + "\n"
+
+
+def _spent(record: dict[str, Any]) -> str:
+    usage = record.get("usage") or {}
+    tokens = f"{usage.get('prompt_tokens', 0):,} + {usage.get('completion_tokens', 0):,} tokens"
+    return f"{tokens} (${record['cost']:.4f})" if record.get("cost") is not None else tokens
 
 
 def _judge_line(summary: dict[str, Any]) -> str:
@@ -157,7 +168,7 @@ def _case_html(record: dict[str, Any]) -> str:
     status = record["status"]
     head = (
         f'<summary><span class="tag {escape(status)}">{escape(status)}</span> {escape(record["id"])}'
-        f" · {record['attempts']} attempts · {record['latency_s']} s</summary>"
+        f" · {record['attempts']} attempts · {record['latency_s']} s · {escape(_spent(record))}</summary>"
     )
     body = [f'<p class="meta">Source: {escape(record["source"])}</p>']
     if record["error"]:
@@ -217,6 +228,7 @@ templates {escape(summary["template_version"])} · written {escape(summary["writ
 {summary["failed"]} failed, {summary["errors"]} errors</p>
 <p class="meta">{summary["usage"]["prompt_tokens"]:,} prompt + {summary["usage"]["completion_tokens"]:,} completion
 tokens · {summary["attempts"]["total"]} attempts · mean {summary["latency_s"]["mean"]} s per case</p>
+{f'<p class="meta">{escape(cost_line(summary))}</p>' if "tokens_per_case" in summary else ""}
 <h2>Rules</h2>
 <table><tr><th>rule</th><th>pass rate</th><th></th></tr>{rules}</table>
 {read}

@@ -29,6 +29,7 @@ from ..models import Draft
 from ..prompts import template_version
 from ..rules import RULES
 from .cases import CaseError, EvalCase
+from .cost import Prices, add_costs
 
 RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
@@ -51,6 +52,8 @@ class EvalOptions:
     judge: bool = False
     # A judged set (evals/judged): a draft a reader has judged carries the reader's verdict.
     judged: Path | None = None
+    # Per-million-token prices (evaluation.cost): the run's cost and cost per accepted draft.
+    prices: Prices | None = None
 
 
 EvalSummary = dict[str, Any]
@@ -95,7 +98,7 @@ def judge_case(case: EvalCase, draft: Draft) -> tuple[bool, list[dict[str, Any]]
     return rules_ok and all(e["passed"] for e in expectations), expectations
 
 
-def _error_record(case_id: str, source: str, exc: BaseException, context: dict[str, Any]) -> Record:
+def error_record(case_id: str, source: str, exc: BaseException, context: dict[str, Any]) -> Record:
     return {
         "id": case_id,
         "source": source,
@@ -107,6 +110,24 @@ def _error_record(case_id: str, source: str, exc: BaseException, context: dict[s
         "attempts": getattr(exc, "attempts", 0),
         "usage": {"prompt_tokens": 0, "completion_tokens": 0},
         "latency_s": 0.0,
+        **context,
+    }
+
+
+def draft_record(case: EvalCase, draft: Draft, context: dict[str, Any], latency_s: float) -> Record:
+    """A drafted case's line of results.jsonl: the draft, its checks and the case's verdict."""
+    passed, expectations = judge_case(case, draft)
+    return {
+        "id": case.id,
+        "source": case.source,
+        "status": "passed" if passed else "failed",
+        "error": None,
+        "draft": draft.model_dump(mode="json", exclude={"checks"}),
+        "checks": [c.model_dump(mode="json") for c in draft.checks],
+        "expectations": expectations,
+        "attempts": draft.attempts,
+        "usage": draft.usage.model_dump(),
+        "latency_s": latency_s,
         **context,
     }
 
@@ -217,7 +238,7 @@ async def run_eval(
         results.keep_only([])
 
     for error in case_errors:
-        record = _error_record(error.id, error.source, AspireError(error.message), context)
+        record = error_record(error.id, error.source, AspireError(error.message), context)
         record["error"]["type"] = "CaseError"
         results.append(record)
         if on_result:
@@ -245,23 +266,10 @@ async def run_eval(
                 ledger.check_budget()
                 draft = await agenerate(case.profile, backend=case_backend, **options.generation)
             except Exception as exc:  # one bad case never stops the batch
-                record = _error_record(case.id, case.source, exc, context)
+                record = error_record(case.id, case.source, exc, context)
                 record["latency_s"] = latency()
             else:
-                passed, expectations = judge_case(case, draft)
-                record = {
-                    "id": case.id,
-                    "source": case.source,
-                    "status": "passed" if passed else "failed",
-                    "error": None,
-                    "draft": draft.model_dump(mode="json", exclude={"checks"}),
-                    "checks": [c.model_dump(mode="json") for c in draft.checks],
-                    "expectations": expectations,
-                    "attempts": draft.attempts,
-                    "usage": draft.usage.model_dump(),
-                    "latency_s": latency(),
-                    **context,
-                }
+                record = draft_record(case, draft, context, latency())
                 if options.judge:
                     record["judge"] = await _judge_record(case, draft, case_backend)
             results.append(record)
@@ -276,7 +284,7 @@ async def run_eval(
     final = [r for r in read_results(results.path) if r["id"] in wanted]
     final.sort(key=lambda r: order.get(r["id"], -1))
     if options.judged is not None:
-        _add_reader_verdicts(final, cases, options.judged)
+        add_reader_verdicts(final, cases, options.judged)
     summary = summarise(final, context)
     summary["this_run"] = {
         "cases_drafted": len(pending),
@@ -293,12 +301,18 @@ async def run_eval(
         summary["baseline"] = compare(read_results(options.baseline / RESULTS), final)
         summary["baseline"]["path"] = str(options.baseline)
 
+    add_costs(summary, final, options.prices, batch=None)
+    write_reports(out, summary, final)
+    return summary
+
+
+def write_reports(out: Path, summary: EvalSummary, records: Sequence[Record]) -> None:
+    """summary.json, report.md and report.html, each written whole or not at all."""
     from .report import html_report, markdown_report
 
     atomic_write(out / SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    atomic_write(out / REPORT_MD, markdown_report(summary, final))
-    atomic_write(out / REPORT_HTML, html_report(summary, final))
-    return summary
+    atomic_write(out / REPORT_MD, markdown_report(summary, records))
+    atomic_write(out / REPORT_HTML, html_report(summary, records))
 
 
 async def _judge_record(case: EvalCase, draft: Draft, backend: Backend) -> dict[str, Any]:
@@ -313,7 +327,7 @@ async def _judge_record(case: EvalCase, draft: Draft, backend: Backend) -> dict[
     return {"accepts": verdict.accepts, **verdict.model_dump(mode="json")}
 
 
-def _add_reader_verdicts(records: Sequence[Record], cases: Sequence[EvalCase], judged_dir: Path) -> None:
+def add_reader_verdicts(records: Sequence[Record], cases: Sequence[EvalCase], judged_dir: Path) -> None:
     """Where a reader judged this very draft (same company, same answer), its verdict goes with the result.
 
     The embedded model drafts the same text for the same input on the same machine, so a
