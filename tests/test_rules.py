@@ -536,6 +536,7 @@ def test_an_answer_that_loops_fails(profile, good_reply):
         "trainedemployees",  # two words of the resume run together ("workforceplanning")
         "flow.Performed",  # a sentence run into the next
         "patients'families",  # a possessive run into its noun
+        "brewingtechniques",  # two long words, neither of the texts
     ],
 )
 def test_garbled_words_fail_the_answer_and_goals(profile, good_reply, garble):
@@ -545,6 +546,12 @@ def test_garbled_words_fail_the_answer_and_goals(profile, good_reply, garble):
     assert result.verdict == "fail" and "garbled" in result.evidence
     good_reply["plan"]["goals"][1]["goal"] = f"Lead the {garble} project"
     assert _verdict("goals-actionable", _subject(profile, good_reply)).verdict == "fail"
+
+
+@pytest.mark.parametrize("compound", ["tradespeople", "troubleshooting", "housekeeping", "whiteboard"])
+def test_compounds_of_shorter_words_are_not_garbled(profile, good_reply, compound):
+    answer = good_reply["answer"] + f" I also want {compound} soon."
+    assert _verdict("answer-form", _subject(profile, dict(good_reply, answer=answer))).verdict == "pass"
 
 
 def test_scripts_the_candidate_uses_are_not_garbled(profile, good_reply):

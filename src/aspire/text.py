@@ -399,6 +399,8 @@ _GLUED_AT_PUNCTUATION = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]|[a-z]{2}['\u2019][a
 # ("stakeholders", "boilerplate") are a coined word, not a slip.
 _TWO_WORDS_PART = 5
 _TWO_WORDS_MIN = 11
+# Two words this long each are a slip even where the texts never use them ("brewingtechniques").
+_TWO_LONG_WORDS_PART = 7
 
 
 def _two_words(word: str, vocabulary: set[str]) -> bool:
@@ -407,7 +409,12 @@ def _two_words(word: str, vocabulary: set[str]) -> bool:
     if len(word) < _TWO_WORDS_MIN or not word.isalpha() or not word.islower() or is_dictionary_word(word):
         return False
     return any(
-        (word[:cut] in vocabulary or word[cut:] in vocabulary or word[cut:].removesuffix("s") in vocabulary)
+        (
+            word[:cut] in vocabulary
+            or word[cut:] in vocabulary
+            or word[cut:].removesuffix("s") in vocabulary
+            or min(cut, len(word) - cut) >= _TWO_LONG_WORDS_PART
+        )
         and is_dictionary_word(word[:cut])
         and is_dictionary_word(word[cut:])
         for cut in range(_TWO_WORDS_PART, len(word) - _TWO_WORDS_PART + 1)
