@@ -141,3 +141,45 @@ def test_the_job_held_now_and_the_role_sought_choose_the_ladder_before_older_job
     )
     assert resume_facts.titles(veteran.resume)[0] == "Product Manager"
     assert close_fields(veteran)[0].field == "product management"
+
+
+def test_skills_lines_and_credentials_held_are_no_deeds():
+    assert resume_facts.as_deed("Product management, Agile methodologies, Leadership, Communication, Project") is None
+    assert resume_facts.as_deed("Google Data Analytics Certificate, 2024") is None
+    assert resume_facts.as_deed("Teaching credential, single subject: Mathematics") is None
+    assert (
+        resume_facts.as_deed("Earned the CompTIA A+ certification in 2023")
+        == "earned the CompTIA A+ certification in 2023"
+    )
+    assert resume_facts.as_deed("Trained three cooks, ran the pass, cut waste by 12%") is not None
+
+
+def test_a_title_under_the_name_starts_no_job():
+    resume = (
+        "Alfred Pennyworth\nProduct Manager\nSilicon Valley, CA\nSkills\n"
+        "Product management, Agile methodologies, Leadership, Communication, Project\n"
+        "Experience\n2012 - 2017 Software Development Engineer III, Amazon\n"
+        "Led a team of developers building e-commerce applications\n"
+        "2017 - Present Product Manager, Google\nLaunched three products used by millions of people\n"
+    )
+    jobs = dict(resume_facts.deeds_by_job(resume))
+    assert jobs["Product Manager"] == ["launched three products used by millions of people"]
+    assert jobs["Software Development Engineer III"] == ["led a team of developers building e-commerce applications"]
+
+
+def test_whom_a_growth_area_coaches_is_not_what_the_title_shows():
+    from dataclasses import replace
+
+    from aspire.rules_self import self_assessment_is_real
+
+    from .test_rules_meaning import GOOD
+
+    engineer = replace(
+        GOOD,
+        resume="Software Engineer, Acme, 2019-present\n- Built the payments API in Python",
+        strengths=("Python",),
+    )
+    assert self_assessment_is_real(replace(engineer, growth_areas=("Mentoring engineers",))).verdict == "pass"
+    # The field itself is still no growth area for one who works in it.
+    plumber = replace(GOOD, resume="Journeyman Plumber, Flow Co, 2019-present\n- Fixed leaks in homes")
+    assert self_assessment_is_real(replace(plumber, growth_areas=("Plumbing",))).verdict == "fail"

@@ -163,8 +163,11 @@ def deeds_by_job(resume: str, toward: str = "") -> list[tuple[str, list[str]]]:
     found = titles(resume)
     jobs: dict[str, list[str]] = {}
     current = None
-    for line in lines(resume):
-        named = next((t for t in found if t in line), None)
+    every = lines(resume)
+    for index, line in enumerate(every):
+        # A job's heading, dated or beside its dates: not the title under the name at the top.
+        dated = any(_YEAR.search(near) for near in every[max(0, index - 2) : index + 3])
+        named = next((t for t in found if t in line), None) if dated else None
         if named is not None:
             current = named
             jobs.setdefault(current, [])
@@ -198,6 +201,11 @@ def ranked_deeds(deeds: list[str], *, toward: str = "") -> list[str]:
     return strong if len(strong) >= 2 else ranked
 
 
+_A_CREDENTIAL = re.compile(r"certificat|credential|licen[cs]e|diploma|\bdegree\b", re.IGNORECASE)
+_LIST_PARTS = 4
+_LIST_ITEM_WORDS = 3
+
+
 def as_deed(line: str) -> str | None:
     """A resume line as what follows "As a cook, I …": "Trained three cooks." → "trained three cooks";
     None for a line that is no deed (a summary, a heading), that mixes tenses ("monitored metrics
@@ -211,6 +219,14 @@ def as_deed(line: str) -> str | None:
     if not 4 <= len(words) <= 30 or re.search(r'["\u201c\u201d\\;\n]|[.](?![0-9])', line):
         return None
     if not english.is_verb_form(words[0]):
+        return None
+    # "Google Data Analytics Certificate, 2024", "Teaching credential, single subject": held, not
+    # done ("Earned the CompTIA A+ certification" is a deed).
+    if _A_CREDENTIAL.search(line) and not words[0].lower().endswith("ed"):
+        return None
+    # "Product management, Agile methodologies, Leadership, Communication": a skills line.
+    parts = line.split(",")
+    if len(parts) >= _LIST_PARTS and all(len(p.split()) <= _LIST_ITEM_WORDS for p in parts):
         return None
     # "Organised and adaptable administrative worker…" is a summary, not a deed.
     if words[1].lower() == "and" and not english.is_verb_form(words[2]):

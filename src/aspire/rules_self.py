@@ -103,7 +103,14 @@ def _already_shown(item: str, s: Subject) -> str:
         # "Advanced plumbing techniques" for a journeyman plumber, "Advanced CRM knowledge" for
         # one who logged calls in a CRM: a step on in the field, shown only by "advanced" there.
         further = {"advanc"} & text.stems(item)
-        for line in [*resume_facts.titles(s.resume), ", ".join(s.skills), *resume_facts.lines(s.resume)]:
+        # "Mentoring engineers" for a senior engineer names whom, not a thing the title shows.
+        whom = text.words(item)[0].endswith("ing") and len(text.words(item)) > 1
+        where = (
+            resume_facts.achievement_lines(s.resume)
+            if whom
+            else [*resume_facts.titles(s.resume), *resume_facts.lines(s.resume)]
+        )
+        for line in [", ".join(s.skills), *where]:
             if wanted | further <= text.stems(line):
                 return line
         return ""
