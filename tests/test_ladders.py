@@ -69,7 +69,7 @@ def test_a_promotion_is_not_helped_by_the_job_itself_and_the_aspiration_closes_w
     assert len({g.company_support for g in tidied}) == len(tidied)
 
 
-def test_a_plan_without_a_promotion_closes_with_the_fields_step_up():
+def test_a_plan_that_stops_short_closes_with_mentoring_or_the_fields_step_up():
     field = close_fields(ENGINEER)[0]
     goals = [
         _goal("Master system design for distributed services", "time to learn from the company's architects"),
@@ -77,9 +77,12 @@ def test_a_plan_without_a_promotion_closes_with_the_fields_step_up():
     ]
     tidied = tidy_goals(goals, "Become an engineering manager", ENGINEER, field)
     assert tidied[-1].goal == "Become an engineering manager"
-    assert tidied[-1].company_support == field.support[3]
+    assert tidied[-1].company_support == "mentoring from an engineering manager at Copperleaf Software"
     # A plan that already arrives is left as it is.
     assert tidy_goals(tidied, "Become an engineering manager", ENGINEER, field) == tidied
+    # An aim that names no job closes with the field's promotion program, if no goal has it yet.
+    body_of_work = "Build the payment systems a whole country relies on"
+    assert tidy_goals(goals, body_of_work, ENGINEER, field)[-1].company_support == field.support[3]
 
 
 def test_growth_areas_the_resume_already_shows_come_after_new_ones():
@@ -183,3 +186,35 @@ def test_whom_a_growth_area_coaches_is_not_what_the_title_shows():
     # The field itself is still no growth area for one who works in it.
     plumber = replace(GOOD, resume="Journeyman Plumber, Flow Co, 2019-present\n- Fixed leaks in homes")
     assert self_assessment_is_real(replace(plumber, growth_areas=("Plumbing",))).verdict == "fail"
+
+
+def test_a_strength_the_job_description_asks_for_and_the_resume_never_shows_is_dropped():
+    backend = ENGINEER.model_copy(
+        update={"job_description": "You have deep knowledge of async programming with asyncio and excellent Python."}
+    )
+    offered = SelfAssessment(
+        strengths=["Deep knowledge of async programming with asyncio", "Excellent Python skills", "Java"],
+        growth_areas=["CI/CD pipelines"],
+    )
+    kept = kept_assessment(backend, offered, close_fields(backend))
+    assert "Deep knowledge of async programming with asyncio" not in kept.strengths
+    assert "Excellent Python skills" in kept.strengths  # praise the resume lacks is no claim of a skill
+
+
+def test_deeds_end_where_the_jobs_end_and_a_helper_is_a_job():
+    resume = (
+        "Front Desk Helper - Maple Support (2023 - 2024)\nAnswered phones and passed messages on.\n\n"
+        "Retail Assistant - Bargain Corner (2021 - 2023)\nUsed the till and EFTPOS.\n\n"
+        "Skills\nTyping around 40wpm (still improving)\nFiling and sorting documents (paper + digital)\n"
+    )
+    assert dict(resume_facts.deeds_by_job(resume)) == {
+        "Front Desk Helper": ["answered phones and passed messages on"],
+        "Retail Assistant": ["used the till and EFTPOS"],
+    }
+    # "Responsibilities:" under a job is still the job's.
+    under = (
+        "1. HR Specialist\nIBM - Boston\nJanuary 2015 - Present\nResponsibilities:\n"
+        "- Managed HR inquiries for 400 staff\n"
+    )
+    assert dict(resume_facts.deeds_by_job(under)) == {"HR Specialist": ["managed HR inquiries for 400 staff"]}
+    assert resume_facts.as_deed("Mar 2023 - Jun 2023 (Contract)") is None

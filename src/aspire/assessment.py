@@ -133,11 +133,25 @@ def _usable(item: str, subject: Subject, *, growth: bool, quoted: bool = False) 
         return False
     if growth and _NOT_A_SKILL.search(item):
         return False
+    if not growth and _only_wanted(item, subject):
+        return False
     # "Teaching algebra and geometry to five classes": a resume line, not a strength.
     if not growth and not quoted and len(text.longest_shared_run(item, subject.resume or "").split()) >= _PASTED_RUN:
         return False
     one = replace(subject, strengths=() if growth else (item,), growth_areas=(item,) if growth else ())
     return all(rules.RULES[name](one).passed for name in ("self-assessment-is-real", "grounded"))
+
+
+def _only_wanted(strength: str, subject: Subject) -> bool:
+    """Whether a strength names what the job description asks for and the resume never shows:
+    "Deep knowledge of async programming with asyncio" for a backend engineer whose resume
+    names no asyncio, which a reader struck as a claim."""
+    if not subject.job_description:
+        return False
+    held = text.stems(" ".join([subject.resume or "", *subject.skills]))
+    wanted = text.stems(subject.job_description)
+    named = text.specific_stems(strength) - text.stems(" ".join(text.PRAISE))
+    return any(s in wanted and s not in held for s in named)
 
 
 def _subject(profile: CandidateProfile) -> Subject:

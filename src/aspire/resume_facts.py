@@ -26,7 +26,7 @@ CREDENTIAL_WORDS = re.compile(
 # highest word; "senior", "lead" and the like lift a plain job one rung.
 JOB_LEVELS: dict[str, int] = {
     # A private tutor works a rung below a classroom teacher.
-    **dict.fromkeys("intern trainee apprentice student graduate tutor".split(), 1),
+    **dict.fromkeys("intern trainee apprentice student graduate tutor helper".split(), 1),
     **dict.fromkeys(
         """assistant associate agent clerk cashier cook server bartender barista attendant operator
         technician analyst specialist coordinator representative consultant nurse teacher engineer
@@ -157,6 +157,13 @@ _PREPOSITIONS = frozenset("to for of in on with at from by as and".split())
 DEEDS_OFFERED = 5
 
 
+# Sections that come after the jobs, unlike "Responsibilities:" or "Achievements" under one.
+_AFTER_JOBS = frozenset(
+    "skills education certifications certificates licences licenses references awards interests languages "
+    "volunteering volunteer other additional training qualifications hobbies".split()
+)
+
+
 def deeds_by_job(resume: str, toward: str = "") -> list[tuple[str, list[str]]]:
     """The resume's jobs, most recent first, each with its deeds, the most telling (and the
     nearest to ``toward``, an aim) first."""
@@ -168,6 +175,9 @@ def deeds_by_job(resume: str, toward: str = "") -> list[tuple[str, list[str]]]:
         # A job's heading, dated or beside its dates: not the title under the name at the top.
         dated = any(_YEAR.search(near) for near in every[max(0, index - 2) : index + 3])
         named = next((t for t in found if t in line), None) if dated else None
+        if named is None and _is_heading(line) and text.words(line)[:1] and text.words(line)[0] in _AFTER_JOBS:
+            current = None  # what follows "Skills" or "Education" is no deed of the job above
+            continue
         if named is not None:
             current = named
             jobs.setdefault(current, [])
@@ -202,6 +212,7 @@ def ranked_deeds(deeds: list[str], *, toward: str = "") -> list[str]:
 
 
 _A_CREDENTIAL = re.compile(r"certificat|credential|licen[cs]e|diploma|\bdegree\b", re.IGNORECASE)
+_DATES_WORDS = 6
 _LIST_PARTS = 4
 _LIST_ITEM_WORDS = 3
 
@@ -220,6 +231,8 @@ def as_deed(line: str) -> str | None:
         return None
     if not english.is_verb_form(words[0]):
         return None
+    if _YEAR.search(line) and len(words) <= _DATES_WORDS:
+        return None  # "Mar 2023 - Jun 2023 (Contract)": a job's dates
     # "Google Data Analytics Certificate, 2024", "Teaching credential, single subject": held, not
     # done ("Earned the CompTIA A+ certification" is a deed).
     if _A_CREDENTIAL.search(line) and not words[0].lower().endswith("ed"):

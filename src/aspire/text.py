@@ -444,12 +444,12 @@ def _glued(word: str, vocabulary: set[str]) -> bool:
 
 
 # Praise that makes no new item: "Excellent communication skills" is "communication skills".
-_PRAISE = frozenset("excellent great strong good solid proven exceptional superb outstanding effective".split())
+PRAISE = frozenset("excellent great strong good solid proven exceptional superb outstanding effective".split())
 
 
 def item_core(item: str) -> frozenset[str]:
     """A list item's words without praise, to tell the same skill said twice."""
-    return frozenset(w for w in normalise(item).split() if w not in _PRAISE)
+    return frozenset(w for w in normalise(item).split() if w not in PRAISE)
 
 
 def said_twice(items: Sequence[str]) -> str:
