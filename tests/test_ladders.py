@@ -218,3 +218,44 @@ def test_deeds_end_where_the_jobs_end_and_a_helper_is_a_job():
     )
     assert dict(resume_facts.deeds_by_job(under)) == {"HR Specialist": ["managed HR inquiries for 400 staff"]}
     assert resume_facts.as_deed("Mar 2023 - Jun 2023 (Contract)") is None
+
+
+def test_work_that_proves_a_skill_is_helped_by_the_work_not_a_course():
+    hr = CandidateProfile(resume="HR Specialist, IBM, 2015-present\n- Ran onboarding", company="Greenway", role="HR")
+    field = close_fields(hr)[0]
+    goals = [
+        _goal("Lead a project to improve onboarding", "onboarding training program", "project"),
+        _goal("Get promoted to HR business partner", "mentoring from senior HR leaders", "promotion"),
+    ]
+    tidied = tidy_goals(goals, "Become an HR business partner", hr, field)
+    assert tidied[0].company_support == field.support[2]
+
+
+def test_analytical_thinking_is_shown_by_an_analysts_analysis():
+    analyst = CandidateProfile(
+        resume="Senior Financial Analyst, Bank, 2018-present\n- Perform variance analysis every month",
+        company="Lakeshore",
+        role="Financial Analyst",
+    )
+    offered = SelfAssessment(strengths=["Excel"], growth_areas=["Analytical thinking", "Budget ownership"])
+    assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
+
+
+def test_a_job_of_unknown_rung_does_not_beat_a_known_two_rung_step():
+    from aspire import FakeBackend, generate
+
+    options = {
+        "aspirations": [
+            {"aspiration": "Become a coffee roaster who designs the house blends", "reason": "Unknown rung."},
+            {"aspiration": "Become an area manager who leads a group of cafes", "reason": "Two rungs up."},
+        ]
+    }
+    barista = CandidateProfile(
+        resume="Barista, Daily Grind Cafe, 2021-present\n- Trained four new baristas on the espresso machine",
+        company="Sunrise Coffee Roasters",
+        role="Shift Supervisor",
+    )
+    backend = FakeBackend([options])
+    with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
+        generate(barista, backend=backend, method="steps")
+    assert "area manager who leads a group of cafes" in backend.requests[-1].messages[-1]["content"]

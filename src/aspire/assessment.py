@@ -73,17 +73,23 @@ def kept_assessment(
     return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
 
 
-# One family that a crude stem keeps apart: "Led a team of five engineers" shows "Technical leadership".
+# Families that a crude stem keeps apart: "Led a team of five engineers" shows "Technical
+# leadership"; a senior financial analyst's "analysis" shows "Analytical thinking".
 _LEAD = "lead"
 _LEAD_FAMILY = frozenset("lead leads led leading leader leaders leadership".split())
-# How well or how a thing is done, not what: "Technical background" names no skill of its own.
+_ANALYSIS = "analy"
+# How well or how a thing is done, not what: "Technical background" names no skill of its own,
+# nor does "thinking" in "Analytical thinking".
 _QUALIFIERS = text.stems(
-    "proficiency skills skill knowledge advanced basic expertise system systems technical background"
+    "proficiency skills skill knowledge advanced basic expertise system systems technical background "
+    "thinking mindset ability abilities"
 )
 
 
 def _family(word: str) -> str:
-    return _LEAD if word in _LEAD_FAMILY else text.stem(word)
+    if word in _LEAD_FAMILY:
+        return _LEAD
+    return _ANALYSIS if word.startswith(_ANALYSIS) else text.stem(word)
 
 
 def _head_shown(item: str, profile: CandidateProfile) -> bool:

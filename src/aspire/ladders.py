@@ -71,7 +71,9 @@ def close_fields(profile: CandidateProfile, count: int = FIELDS_SHOWN) -> list[C
 _EITHER = re.compile(r"\s+or\s+", re.IGNORECASE)
 # A person of a trade: "therapist", "pharmacist", "physician", "inspector".
 _TRADE_PERSON = re.compile(r"^[a-z]{3,}(?:ist|ian|er|or)s?$")
+_PROJECT = 2  # the ladder's third rung, and its support, is the work that proves a skill
 _PROMOTION = 3  # the ladder's fourth rung, and its support, is the step up
+_TAUGHT = re.compile(r"\b(?:training|course|class|certification|workshop)s?\b", re.IGNORECASE)
 
 
 def tidy_goals(goals: list[Goal], aspiration: str, profile: CandidateProfile, field: CareerField | None) -> list[Goal]:
@@ -94,6 +96,13 @@ def tidy_goals(goals: list[Goal], aspiration: str, profile: CandidateProfile, fi
                 update={"goal": field.goals[credential], "company_support": _support(field, credential)}
             )
     used = [g.company_support for g in tidied]
+    # Work that proves a skill is helped by the work itself, not a course: "Lead a project to
+    # improve onboarding" on an "onboarding training program" read as vague to a reader.
+    project_help = _support(field, _PROJECT)
+    for index, goal in enumerate(tidied):
+        if _a_project(goal) and _TAUGHT.search(goal.company_support) and not _said(project_help, used):
+            tidied[index] = goal.model_copy(update={"company_support": project_help})
+            used.append(project_help)
     step_up = _support(field, _PROMOTION)
     for index, goal in enumerate(tidied):
         if _helped_by_itself(goal) and not _said(step_up, used):
@@ -127,6 +136,10 @@ def _arrives(goal: str, aspiration: str) -> bool:
     if title and text.stems(title):
         return text.stems(title) <= text.stems(goal)
     return text.reaches(goal, aspiration)
+
+
+def _a_project(goal: Goal) -> bool:
+    return goal.kind == "project" or bool(re.match(r"\s*(?:lead|run)\s+a\s+project\b", goal.goal, re.IGNORECASE))
 
 
 def _one_offer(support: str) -> str:

@@ -416,8 +416,9 @@ class StepSession:
         rung = resume_facts.level(rules_meaning.aspired_title(option.aspiration))
         applied = resume_facts.level(self.profile.role or "")
         names_a_company = bool(re.search(r"\b(?:at|with|for) [A-Z]", option.aspiration))
-        one_rung = bool(rung and applied and rung < applied + 2)
-        return failed, bool(rung and applied and rung <= applied), one_rung, names_a_company
+        # A job of unknown rung ("coffee roaster") does not beat a known two-rung step.
+        short_of_two = not (rung and applied and rung >= applied + 2)
+        return failed, bool(rung and applied and rung <= applied), short_of_two, names_a_company
 
     def _content(
         self,
