@@ -239,23 +239,3 @@ def test_analytical_thinking_is_shown_by_an_analysts_analysis():
     )
     offered = SelfAssessment(strengths=["Excel"], growth_areas=["Analytical thinking", "Budget ownership"])
     assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
-
-
-def test_a_job_of_unknown_rung_does_not_beat_a_known_two_rung_step():
-    from aspire import FakeBackend, generate
-
-    options = {
-        "aspirations": [
-            {"aspiration": "Become a coffee roaster who designs the house blends", "reason": "Unknown rung."},
-            {"aspiration": "Become an area manager who leads a group of cafes", "reason": "Two rungs up."},
-        ]
-    }
-    barista = CandidateProfile(
-        resume="Barista, Daily Grind Cafe, 2021-present\n- Trained four new baristas on the espresso machine",
-        company="Sunrise Coffee Roasters",
-        role="Shift Supervisor",
-    )
-    backend = FakeBackend([options])
-    with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
-        generate(barista, backend=backend, method="steps")
-    assert "area manager who leads a group of cafes" in backend.requests[-1].messages[-1]["content"]

@@ -245,40 +245,42 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
     )
 
 
-def test_among_passing_aspirations_a_step_up_beats_a_sideways_one():
-    sideways_first = {
-        "aspirations": [
-            {"aspiration": "Become a customer service consultant", "reason": "Same level as the role."},
-            {"aspiration": "Become a contact centre operations manager", "reason": "Two steps up."},
-        ]
-    }
-    profile = CandidateProfile(
-        resume="Customer Support Assistant, Acme, 2021-present\n- Answered inbound billing calls",
-        company="Optus",
-        role="Contact Centre Agent",
-    )
-    backend = FakeBackend([sideways_first])
+@pytest.mark.parametrize(
+    ("resume", "role", "offered", "chosen"),
+    [
+        # Among passing aspirations, a step up beats a sideways one...
+        (
+            "Customer Support Assistant, Acme, 2021-present\n- Answered inbound billing calls",
+            "Contact Centre Agent",
+            ["Become a customer service consultant", "Become a contact centre operations manager"],
+            "contact centre operations manager",
+        ),
+        # ...two rungs beat one (a reader saw a product manager of 20 years aim at the Senior PM job)...
+        (
+            "Product Manager, Google, 2017-present\n- Launched three products used by millions",
+            "Product Manager",
+            ["Become a senior product manager", "Become a director of product"],
+            "director of product",
+        ),
+        # ...and a job of unknown rung does not beat a known two-rung step.
+        (
+            "Barista, Daily Grind Cafe, 2021-present\n- Trained four new baristas on the espresso machine",
+            "Shift Supervisor",
+            [
+                "Become a coffee roaster who designs the house blends",
+                "Become an area manager who leads a group of cafes",
+            ],
+            "area manager who leads a group of cafes",
+        ),
+    ],
+)
+def test_the_aspiration_drafted_is_the_best_step_up_the_rules_pass(resume, role, offered, chosen):
+    options = {"aspirations": [{"aspiration": a, "reason": "Given."} for a in offered]}
+    profile = CandidateProfile(resume=resume, company="Acme", role=role)
+    backend = FakeBackend([options])
     with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
         generate(profile, backend=backend, method="steps")
-    assert "contact centre operations manager" in backend.requests[-1].messages[-1]["content"]
-
-
-def test_among_passing_step_ups_two_rungs_beat_one():
-    one_rung_first = {
-        "aspirations": [
-            {"aspiration": "Become a senior product manager", "reason": "One rung up."},
-            {"aspiration": "Become a director of product", "reason": "Two rungs up."},
-        ]
-    }
-    profile = CandidateProfile(
-        resume="Product Manager, Google, 2017-present\n- Launched three products used by millions",
-        company="Brightpath",
-        role="Product Manager",
-    )
-    backend = FakeBackend([one_rung_first])
-    with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
-        generate(profile, backend=backend, method="steps")
-    assert "director of product" in backend.requests[-1].messages[-1]["content"]
+    assert chosen in backend.requests[-1].messages[-1]["content"]
 
 
 def test_the_aspirations_reason_names_only_the_candidates_jobs_and_skills(profile):
