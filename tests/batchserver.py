@@ -111,19 +111,23 @@ class BatchServer:
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}-{next(self._ids):04d}"
 
+    def _new_file(self, name: str, purpose: str, data: bytes) -> str:
+        file_id = self._new_id("file")
+        self.files[file_id] = {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(data),
+            "created_at": int(time.time()),
+            "filename": name,
+            "purpose": purpose,
+            "status": "processed",
+        }
+        self.contents[file_id] = data
+        return file_id
+
     def upload(self, name: str, purpose: str, data: bytes) -> dict[str, Any]:
         with self._lock:
-            file_id = self._new_id("file")
-            self.files[file_id] = {
-                "id": file_id,
-                "object": "file",
-                "bytes": len(data),
-                "created_at": int(time.time()),
-                "filename": name,
-                "purpose": purpose,
-                "status": "processed",
-            }
-            self.contents[file_id] = data
+            file_id = self._new_file(name, purpose, data)
             self.uploads.append(name)
         self._maybe_hold("upload")
         return self.files[file_id]
@@ -248,19 +252,7 @@ class BatchServer:
         batch["_steps"] = []
 
     def _store(self, name: str, text: str) -> str:
-        file_id = self._new_id("file")
-        data = text.encode("utf-8")
-        self.files[file_id] = {
-            "id": file_id,
-            "object": "file",
-            "bytes": len(data),
-            "created_at": int(time.time()),
-            "filename": name,
-            "purpose": "batch_output",
-            "status": "processed",
-        }
-        self.contents[file_id] = data
-        return file_id
+        return self._new_file(name, "batch_output", text.encode("utf-8"))
 
     # -- HTTP ----------------------------------------------------------------------------
 
