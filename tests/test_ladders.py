@@ -239,3 +239,46 @@ def test_analytical_thinking_is_shown_by_an_analysts_analysis():
     )
     offered = SelfAssessment(strengths=["Excel"], growth_areas=["Analytical thinking", "Budget ownership"])
     assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
+
+
+def test_the_closing_mentor_holds_the_job_named_and_nobody_in_particular_is_no_mentor():
+    field = close_fields(ENGINEER)[0]
+    goals = [_goal("Master system design for distributed services", "time to learn from the company's architects")]
+    assistant = tidy_goals(goals, "Become an executive assistant to a senior partner", ENGINEER, field)
+    assert assistant[-1].company_support == "mentoring from an executive assistant at Copperleaf Software"
+    head = tidy_goals(goals, "Become a head of people who shapes company culture", ENGINEER, field)
+    assert head[-1].company_support == field.support[3]
+
+
+def test_a_growth_area_the_resume_shows_stands_only_alone():
+    analyst = CandidateProfile(
+        resume="Senior Financial Analyst, Bank, 2018-present\n- Researched investment opportunities and analysis",
+        company="Lakeshore",
+        role="Financial Analyst",
+    )
+    offered = SelfAssessment(strengths=["Excel"], growth_areas=["Budget ownership", "Investment analysis"])
+    assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
+    assert "Investment analysis" not in kept_assessment(analyst, offered, close_fields(analyst)).growth_areas
+
+
+def test_the_job_a_job_description_advertises_is_a_job_in_view():
+    from aspire.rules_meaning import advertised_title, held_titles
+
+    advert = "We are looking for a Senior Product Manager to drive the strategy of our suite."
+    assert advertised_title(advert) == "Senior Product Manager"
+    assert advertised_title("We are seeking a highly motivated data analyst to join us.") == "data analyst"
+    assert advertised_title("Join our friendly team in the city centre.") == ""
+    assert "Senior Product Manager" in held_titles("Product Manager, Google, 2017-present", "Product Manager", advert)
+
+
+def test_a_support_line_said_aloud_gets_its_article():
+    from aspire import english, step_patterns
+
+    assert english.with_article("HR certification program") == "an HR certification program"
+    assert english.with_article("unit's quality improvement team") == "the unit's quality improvement team"
+    assert english.with_article("support for CPHR certification") == "support for CPHR certification"
+    assert english.with_article("Telstra's coaching program") == "Telstra's coaching program"
+    said = "Greenway would help me grow by providing HR certification program and the HR certification program."
+    assert step_patterns.supports_with_articles(said, ["HR certification program"]) == (
+        "Greenway would help me grow by providing an HR certification program and the HR certification program."
+    )

@@ -42,8 +42,8 @@ def kept_assessment(
     profile: CandidateProfile, offered: SelfAssessment, fields: Iterable[CareerField]
 ) -> SelfAssessment:
     """The candidate's own skills (or the offered strengths a reader would let stand), and the
-    offered growth areas that pass, topped up from the field's ladder; failing items fill in
-    only where too few pass (and so fail the step)."""
+    offered growth areas that pass, topped up from the field's ladder; failing items stand
+    only where none passes (and so fail the step)."""
     subject = _subject(profile)
     own = [upper_first(s) for s in profile.skills if _usable(s, subject, growth=False)]
     if len(own) < OWN_SKILLS_ENOUGH:
@@ -63,13 +63,17 @@ def kept_assessment(
     growth_areas: list[str] = []
     offered_own = [g for g in offered.growth_areas if g.lower() not in borrowed]
     passing = _passing([*offered_own, *ladder], subject, growth=True)
-    # Among the items the rules pass, those whose head the resume holds come last.
-    for item in sorted(passing, key=lambda i: bool(_head_shown(i, profile))):
+    # Those whose head the resume holds only where no other passes, and then one: a reader
+    # rejected "Investment analysis" beside "Budget ownership" for an analyst who researched
+    # investments, where "Budget ownership" alone would have stood.
+    fresh = [i for i in passing if not _head_shown(i, profile)]
+    for item in fresh or passing[:1]:
         # "System design" and "Master system design": one growth area, not two.
         if not any(text.stems(item) <= text.stems(k) or text.stems(k) <= text.stems(item) for k in growth_areas):
             growth_areas.append(upper_first(item))
     strengths = _distinct([*own, *offered.strengths])
-    growth_areas += [i for i in offered.growth_areas if i not in growth_areas]
+    if not growth_areas:  # none passes: the offered ones stand, and fail the step, to be asked again
+        growth_areas = list(dict.fromkeys(offered.growth_areas))
     return SelfAssessment(strengths=strengths[:STRENGTHS_KEPT], growth_areas=growth_areas[:GROWTH_AREAS_KEPT])
 
 
@@ -111,6 +115,10 @@ def _head_shown(item: str, profile: CandidateProfile) -> bool:
         heads.add(_family(core[-1]))
     if said and _family(said[0]) == _LEAD:
         heads.add(_LEAD)
+    # "People management" for one with "team management skills": generic words only, so the
+    # head is the whole of what it names.
+    if core and all(w in text.GENERIC_CAREER_WORDS for w in core):
+        heads.add(_family(core[-1]))
     record = [*resume_facts.achievement_lines(profile.resume), *profile.skills, *resume_facts.titles(profile.resume)]
     return bool(heads) and any(heads & {_family(w) for w in text.content_words(line)} for line in record)
 

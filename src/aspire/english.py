@@ -98,3 +98,27 @@ def fix_acronym_articles(sentence: str) -> str:
         return f"{article} {match.group(2)}"
 
     return _ARTICLE_BEFORE_ACRONYM.sub(fixed, sentence)
+
+
+# Things one is given one of: "an HR certification program", "a leadership development program".
+_COUNTED = frozenset("program programme course team pathway track project plan induction rotation role mentor".split())
+# What is given as a whole, with no article: "support for…", "paid training…", "ownership of…".
+_UNCOUNTED_OPENINGS = frozenset(
+    """support time training coaching mentoring ownership input access funding tuition study paid onboarding
+    help guidance reviews projects rotations opportunities chances""".split()
+)
+DETERMINERS = frozenset("a an the its their our my your this that these those every each some".split())
+
+
+def with_article(phrase: str) -> str:
+    """A support line as said after "by providing": "HR certification program" → "an HR
+    certification program", "unit's quality improvement team" → "the unit's quality improvement
+    team"; "support for CPHR certification" and "the company's course" stay as they are."""
+    words = phrase.split()
+    if not words or words[0].lower() in DETERMINERS or (words[0][:1].isupper() and "'" in words[0]):
+        return phrase
+    if words[0].lower().endswith(("'s", "\u2019s")):
+        return f"the {phrase}"
+    if words[-1].lower() in _COUNTED and words[0].lower() not in _UNCOUNTED_OPENINGS:
+        return f"{indefinite_article(phrase)} {phrase}"
+    return phrase

@@ -122,9 +122,10 @@ def tidy_goals(goals: list[Goal], aspiration: str, profile: CandidateProfile, fi
 def _mentoring(aspiration: str, company: str) -> str:
     """ "mentoring from a nurse manager at Mercy Valley Medical Center": help of its own for the
     last step, which no other goal's support says."""
-    title = rules_meaning.aspired_title(aspiration)
-    if not title or len(title.split()) > 4:
-        return ""
+    # "executive assistant to a senior partner": mentoring from an executive assistant.
+    title = re.split(r"\s+(?:to|for)\s+", rules_meaning.aspired_title(aspiration), maxsplit=1)[0]
+    if not title or len(title.split()) > 4 or (len(title.split()) == 1 and title.lower() in text.GENERIC_CAREER_WORDS):
+        return ""  # "head" of "head of people" is nobody in particular
     said = step_patterns.spoken_title(title)
     return f"mentoring from {english.indefinite_article(said)} {said} at {company}"
 

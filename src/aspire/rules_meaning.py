@@ -51,7 +51,7 @@ def aspired_title(aspiration: str) -> str:
 
 
 def _held_titles(s: Subject) -> list[str]:
-    return held_titles(s.resume, s.role)
+    return held_titles(s.resume, s.role, s.job_description)
 
 
 _GRADE = re.compile(r"\b(I{1,3}|IV|V|[1-5])\b")
@@ -70,9 +70,36 @@ def same_job(title: str, held: str) -> bool:
     return not grades[0] or grades[1] is not None
 
 
-def held_titles(resume: str | None, role: str | None) -> list[str]:
-    """The role applied for and the two latest titles on the resume: jobs already in view."""
-    return [t for t in (role, *resume_facts.titles(resume)[:2]) if t]
+def held_titles(resume: str | None, role: str | None, job_description: str | None = None) -> list[str]:
+    """The role applied for (as named, and as the job description advertises it) and the two
+    latest titles on the resume: jobs already in view."""
+    titles = [role, advertised_title(job_description), *resume_facts.titles(resume)[:2]]
+    return list(dict.fromkeys(t for t in titles if t))
+
+
+# "We are looking for a Senior Product Manager to drive...": a reader called "Become a senior
+# product manager" the advertised job, for a candidate who applied as "Product Manager".
+_ADVERTISED = re.compile(
+    r"\b(?:looking for|seeking|hiring|recruiting)\s+(?:an?|the|our)\s+(?:new\s+)?"
+    r"(?P<title>[A-Za-z][\w&/ -]{2,60}?)\s+(?:to|who|with|for|in|at|on|that|,)\b",
+    re.IGNORECASE,
+)
+
+
+_PRAISED = re.compile(
+    r"^(?:(?:highly|skilled|talented|experienced|motivated|passionate|driven|dedicated|enthusiastic|"
+    r"creative|dynamic|seasoned)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def advertised_title(job_description: str | None) -> str:
+    """The job a job description advertises, when its first lines say so in so many words."""
+    match = _ADVERTISED.search(" ".join((job_description or "").split()[:80]))
+    if match is None:
+        return ""
+    title = _PRAISED.sub("", match.group("title").strip())
+    return title if resume_facts.level(title) and len(title.split()) <= 6 else ""
 
 
 _LEADER_WORDS = frozenset("lead leader".split())

@@ -167,3 +167,21 @@ def without_trailing_employer(aspiration: str) -> str:
     (the rubric's R1), and the model named one in 5 of 25 drafts after every other fix."""
     trimmed = _TRAILING_EMPLOYER.sub("", aspiration.rstrip(". "))
     return trimmed if len(trimmed.split()) >= 3 else aspiration
+
+
+def supports_with_articles(said: str, supports: list[str]) -> str:
+    """ "…by providing HR certification program" → "…by providing an HR certification program":
+    the model pastes the plan's support lines, which are labels, into speech (a reader's fix)."""
+    for support in dict.fromkeys(s.strip() for s in supports if s.strip()):
+        spoken = english.with_article(support)
+        if spoken == support:
+            continue
+
+        def articled(match: re.Match[str], spoken: str = spoken) -> str:
+            before = match.group("before") or ""
+            if before.strip().lower() in english.DETERMINERS:
+                return match.group(0)
+            return f"{before}{spoken}"
+
+        said = re.sub(rf"(?P<before>\b\w+\s+)?{re.escape(support)}", articled, said)
+    return said

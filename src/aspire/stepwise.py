@@ -203,7 +203,10 @@ class StepSession:
                 examples=self.fields,
             )
         if step == "goals":
-            held = [prompts.as_data(t) for t in rules_meaning.held_titles(self.profile.resume, self.profile.role)]
+            held = [
+                prompts.as_data(t)
+                for t in rules_meaning.held_titles(self.profile.resume, self.profile.role, self.profile.job_description)
+            ]
             credentials = [prompts.as_data(c) for c in resume_facts.credential_lines(self.profile.resume)[:6]]
             return prompts.render(
                 "steps/goals.j2",
@@ -225,7 +228,9 @@ class StepSession:
             aspiration_words=aspiration,
             first_steps=[step_patterns.lower_first(g.goal) for g in goals[:2]],
             # The help toward the aspiration (the skill and the work that proves it), not all of it.
-            supports=list(dict.fromkeys(g.company_support for g in goals[1:3] if g.company_support.strip())),
+            supports=list(
+                dict.fromkeys(english.with_article(g.company_support) for g in goals[1:3] if g.company_support.strip())
+            ),
         )
 
     def _schema(self) -> dict[str, Any]:
@@ -342,7 +347,9 @@ class StepSession:
         if isinstance(value, AspirationsReply):
             # The reply offers several aspirations: the one the rules like best leads.
             for option in value.aspirations:
-                option.aspiration = step_patterns.without_trailing_employer(option.aspiration)
+                option.aspiration = english.fix_acronym_articles(
+                    step_patterns.without_trailing_employer(option.aspiration)
+                )
             # A farther field's example copied whole ("executive assistant to a senior partner"
             # for a store manager) is no option for this candidate; a reader asked why it was there.
             copied = {a.lower() for f in self.fields[1:] for a in f.aspirations}
@@ -366,9 +373,10 @@ class StepSession:
             # A "promotion" to a job already held or applied for adds no step: the aspiration
             # closes the plan instead. The model copied its example's top rung ("Get promoted to
             # bar supervisor") into a bar supervisor's plan on three tries in a row.
-            held = rules_meaning.held_titles(self.profile.resume, self.profile.role)
+            held = rules_meaning.held_titles(self.profile.resume, self.profile.role, self.profile.job_description)
             goals = [g for g in value.goals if g.kind != "hire" and not _names_a_held_job(g.goal, held)]
             goals = tidy_goals(goals, self.chosen["aspiration"], self.profile, self.fields[0] if self.fields else None)
+            goals = [g.model_copy(update={"goal": english.fix_acronym_articles(g.goal)}) for g in goals]
             return _Candidate(goals, reply, self._failed(self._content(goals=goals)))
         if isinstance(value, SelfAssessment):
             assessment = kept_assessment(self.profile, value, self.fields)
@@ -376,6 +384,8 @@ class StepSession:
         # The aim names the role, not where ("…a senior product manager at Google.", the
         # candidate's past employer, in a Brightpath interview).
         value.aim = step_patterns.without_trailing_employer(value.aim).rstrip(".") + "."
+        supports = [g.company_support for g in self.chosen.get("goals", [])]
+        value.company_help = step_patterns.supports_with_articles(value.company_help, supports)
         answer = value.answer
         return _Candidate(answer, reply, self._failed(self._content(answer=answer)))
 
