@@ -282,3 +282,21 @@ def test_a_support_line_said_aloud_gets_its_article():
     assert step_patterns.supports_with_articles(said, ["HR certification program"]) == (
         "Greenway would help me grow by providing an HR certification program and the HR certification program."
     )
+
+
+def test_the_role_sought_chooses_the_ladder_of_a_career_changer():
+    teacher = CandidateProfile(
+        resume=(
+            "Fourth Grade Teacher, Maple Grove Elementary, 2015-present\n"
+            "- Designed a year-long science curriculum adopted by every fourth grade class\n"
+            "- Built online lessons and quizzes for students in the classroom"
+        ),
+        company="Lumen Learning Labs",
+        role="Instructional Designer",
+    )
+    assert [f.field for f in close_fields(teacher)] == ["learning and instructional design", "teaching"]
+    # The rung words of the role sought say nothing of the field: a store manager keeps retail.
+    manager = CandidateProfile(
+        resume="Store Manager, Target, 2018-present\n- Grew sales", company="X", role="Store Manager"
+    )
+    assert close_fields(manager)[0].field == "retail"

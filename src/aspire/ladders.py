@@ -58,11 +58,17 @@ def close_fields(profile: CandidateProfile, count: int = FIELDS_SHOWN) -> list[C
     # The role sought and the job held now, not every job before: a product manager of 20
     # years who began as a software engineer got the software ladder.
     held = resume_facts.titles(profile.resume)
-    near = text.stems(" ".join([profile.role or "", *held[:1]]))
+    # The job's own words, not its rung: "manager" of "store manager" says nothing of the field.
+    sought = text.specific_stems(profile.role or "")
+    now = text.specific_stems(" ".join(held[:1]))
     around = text.stems(" ".join([*held[1:], *profile.skills, profile.resume, profile.job_description or ""]))
 
+    # The role sought counts most: a teacher applying to be an instructional designer got the
+    # school's ladder ("curriculum committees in the department") for an ed-tech company.
     def closeness(field: CareerField) -> tuple[int, int]:
-        return (3 * len(field.words & near) + len(field.words & around), -career_fields().index(field))
+        words = field.words
+        score = 4 * len(words & sought) + 2 * len(words & now) + len(words & around)
+        return (score, -career_fields().index(field))
 
     return sorted(career_fields(), key=closeness, reverse=True)[:count]
 
