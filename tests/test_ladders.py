@@ -241,13 +241,15 @@ def test_analytical_thinking_is_shown_by_an_analysts_analysis():
     assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
 
 
-def test_the_closing_mentor_holds_the_job_named_and_nobody_in_particular_is_no_mentor():
+def test_the_closing_mentor_holds_the_job_named():
     field = close_fields(ENGINEER)[0]
     goals = [_goal("Master system design for distributed services", "time to learn from the company's architects")]
     assistant = tidy_goals(goals, "Become an executive assistant to a senior partner", ENGINEER, field)
     assert assistant[-1].company_support == "mentoring from an executive assistant at Copperleaf Software"
     head = tidy_goals(goals, "Become a head of people who shapes company culture", ENGINEER, field)
-    assert head[-1].company_support == field.support[3]
+    assert head[-1].company_support == "mentoring from the head of people at Copperleaf Software"
+    body_of_work = tidy_goals(goals, "Become a leader of the payments platform", ENGINEER, field)
+    assert body_of_work[-1].company_support == field.support[3]
 
 
 def test_a_growth_area_the_resume_shows_stands_only_alone():

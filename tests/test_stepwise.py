@@ -272,6 +272,16 @@ def test_the_reason_is_a_past_job_and_what_the_resume_says_was_done_in_it():
             ],
             "area manager who leads a group of cafes",
         ),
+        # ...and one of the candidate's field beats one whose words the inputs never use.
+        (
+            "Fourth Grade Teacher, Maple Grove, 2015-present\n- Designed a science curriculum for every class",
+            "Instructional Designer",
+            [
+                "Become the head of learning who sets how a company trains its people",
+                "Become a learning design lead who guides a team of course designers",
+            ],
+            "learning design lead",
+        ),
     ],
 )
 def test_the_aspiration_drafted_is_the_best_step_up_the_rules_pass(resume, role, offered, chosen):
@@ -280,7 +290,8 @@ def test_the_aspiration_drafted_is_the_best_step_up_the_rules_pass(resume, role,
     backend = FakeBackend([options])
     with pytest.raises(AssertionError):  # the fake runs out after the first step: only the choice matters
         generate(profile, backend=backend, method="steps")
-    assert chosen in backend.requests[-1].messages[-1]["content"]
+    asked = backend.requests[-1].messages[-1]["content"]
+    assert chosen in asked.split('the plan toward "', 1)[1].split('"', 1)[0]
 
 
 def test_the_aspirations_reason_names_only_the_candidates_jobs_and_skills(profile):

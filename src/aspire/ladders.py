@@ -130,8 +130,12 @@ def _mentoring(aspiration: str, company: str) -> str:
     last step, which no other goal's support says."""
     # "executive assistant to a senior partner": mentoring from an executive assistant.
     title = re.split(r"\s+(?:to|for)\s+", rules_meaning.aspired_title(aspiration), maxsplit=1)[0]
-    if not title or len(title.split()) > 4 or (len(title.split()) == 1 and title.lower() in text.GENERIC_CAREER_WORDS):
-        return ""  # "head" of "head of people" is nobody in particular
+    if len(title.split()) == 1 and title.lower() in text.GENERIC_CAREER_WORDS:
+        # "head of learning", "director of product": one of a kind, so "the".
+        of = re.search(rf"\b{re.escape(title)}\s+of\s+([a-z]+(?:\s+[a-z]+)?)\b(?=\s+who|\s+that|$)", aspiration, re.I)
+        return f"mentoring from the {title.lower()} of {of.group(1)} at {company}" if of else ""
+    if not title or len(title.split()) > 4:
+        return ""
     said = step_patterns.spoken_title(title)
     return f"mentoring from {english.indefinite_article(said)} {said} at {company}"
 

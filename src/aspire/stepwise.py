@@ -414,7 +414,7 @@ class StepSession:
         own = {w for w in text.stems(title) if w not in _RUNG_STEMS}
         return not own or bool(own & (text.stems(known) | (field.words if field else frozenset())))
 
-    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool, bool]:
+    def _aspiration_rank(self, option: AspirationOption) -> tuple[int, bool, bool, bool, bool]:
         """Fewest failed rules first; then, among equals, a job above the role applied for
         before one level with it ("customer service consultant" for a contact centre agent),
         which the rules let pass because a specialist path can be a real aim; then one two
@@ -422,13 +422,18 @@ class StepSession:
         of product" before "senior product manager" for a product manager of 20 years, whom
         a reader saw aiming at the job advertised); then one that names no company
         ("engineering manager at Microsoft", a past employer)."""
-        failed = len(self._failed(self._content(aspiration=option.aspiration)))
+        content = self._content(aspiration=option.aspiration)
+        failed = len(self._failed(content))
+        # The field rule reads the aspiration too, but only the whole draft fails on it (the
+        # answer may draw the line to it): here it ranks, so "head of learning" for a teacher
+        # whose inputs never say "learning" gives way to "learning design lead" (her design).
+        unrelated = not rules.RULES["career-relevant"](Subject.from_draft(content, self.profile)).passed
         rung = resume_facts.level(rules_meaning.aspired_title(option.aspiration))
         applied = resume_facts.level(self.profile.role or "")
         names_a_company = bool(re.search(r"\b(?:at|with|for) [A-Z]", option.aspiration))
         # A job of unknown rung ("coffee roaster") does not beat a known two-rung step.
         short_of_two = not (rung and applied and rung >= applied + 2)
-        return failed, bool(rung and applied and rung <= applied), short_of_two, names_a_company
+        return failed, unrelated, bool(rung and applied and rung <= applied), short_of_two, names_a_company
 
     def _content(
         self,
