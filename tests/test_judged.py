@@ -200,9 +200,9 @@ def test_every_tag_names_rules_that_exist():
 
 # Tags whose recall is still short of the target, with the recall measured when this was
 # written: it may rise (raise the floor, or drop the tag from here once it reaches 80%), never fall.
-# Measured 2026-12-01 on 401 drafts, after 207 fresh ones (stepwise 1.5B drafts, 1.5B whole drafts
-# and coach drafts for resumes the evals never used) showed what the tuned rules miss, and 75 more
-# of the tenth, thirteenth and fourteenth stepwise versions.
+# Measured 2026-12-01 on 426 drafts, after 207 fresh ones (stepwise 1.5B drafts, 1.5B whole drafts
+# and coach drafts for resumes the evals never used) showed what the tuned rules miss, and 100 more
+# of the tenth, thirteenth, fourteenth and sixteenth stepwise versions.
 KNOWN_GAPS = {
     "aspiration-pay-place-company": 7 / 9,
     "aspiration-not-a-step-up": 28 / 46,
@@ -210,24 +210,24 @@ KNOWN_GAPS = {
     # for an ML engineer who has, in other words than the resume's.
     "goal-recycled-achievement": 36 / 48,
     "goal-credential-held": 12 / 26,
-    "garbled-wording": 43 / 114,
+    "garbled-wording": 43 / 115,
     "support-not-target-company": 18 / 31,
     "borrowed-rungs": 39 / 66,
-    "plan-vague-or-disordered": 58 / 117,
+    "plan-vague-or-disordered": 58 / 119,
     "answer-repetition": 45 / 58,
     "answer-skill-dump": 15 / 21,
     "answer-debris": 32 / 67,
     "answer-wrong-company": 14 / 22,
     "answer-no-company-help": 18 / 27,
-    "claim-not-in-inputs": 22 / 74,
+    "claim-not-in-inputs": 22 / 75,
     "number-altered": 4 / 6,
     "future-told-as-done": 16 / 21,
     "self-assessment-not-skill": 50 / 80,
-    "growth-area-already-shown": 59 / 117,
+    "growth-area-already-shown": 59 / 118,
 }
-# The same for the share of rejected drafts that fail a rule: 143 of 214, short of the 90% target
+# The same for the share of rejected drafts that fail a rule: 143 of 216, short of the 90% target
 # (the stepwise drafts are written to pass the rules: what is left in them, the rules miss).
-REJECTED_CAUGHT_FLOOR = 143 / 214
+REJECTED_CAUGHT_FLOOR = 143 / 216
 
 
 def test_the_rules_agree_with_the_reader_on_the_judged_set():
@@ -236,8 +236,8 @@ def test_the_rules_agree_with_the_reader_on_the_judged_set():
     from .conftest import REPO
 
     judged, errors = load_judged([REPO / "evals" / "judged"])
-    assert not errors and len(judged) >= 401
-    # Enough accepts that nagging good answers stays measurable (129 of 326 on 2026-12-01).
+    assert not errors and len(judged) >= 426
+    # Enough accepts that nagging good answers stays measurable (210 of 426 on 2026-12-01).
     assert sum(j.judgement.verdict == "accept" for j in judged) >= 0.3 * len(judged)
     agreement = compare(judged)
     assert agreement.rejected_caught >= min(REJECTED_CAUGHT_TARGET, REJECTED_CAUGHT_FLOOR) - 1e-9
