@@ -109,16 +109,17 @@ def _head_shown(item: str, profile: CandidateProfile) -> bool:
     core = [w for w in said if text.stem(w) not in _QUALIFIERS]
     jobs = text.stems(" ".join([*resume_facts.titles(profile.resume), profile.role or ""]))
     heads = set()
+    # The last word counts when it leads, when it is neither generic nor the candidate's job
+    # word, or when every word is generic ("People management" for one with "team management
+    # skills": then the head is the whole of what it names).
     if core and (
-        _family(core[-1]) == _LEAD or (core[-1] not in text.GENERIC_CAREER_WORDS and text.stem(core[-1]) not in jobs)
+        _family(core[-1]) == _LEAD
+        or (core[-1] not in text.GENERIC_CAREER_WORDS and text.stem(core[-1]) not in jobs)
+        or all(w in text.GENERIC_CAREER_WORDS for w in core)
     ):
         heads.add(_family(core[-1]))
     if said and _family(said[0]) == _LEAD:
         heads.add(_LEAD)
-    # "People management" for one with "team management skills": generic words only, so the
-    # head is the whole of what it names.
-    if core and all(w in text.GENERIC_CAREER_WORDS for w in core):
-        heads.add(_family(core[-1]))
     record = [*resume_facts.achievement_lines(profile.resume), *profile.skills, *resume_facts.titles(profile.resume)]
     return bool(heads) and any(heads & {_family(w) for w in text.content_words(line)} for line in record)
 
