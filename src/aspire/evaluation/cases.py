@@ -33,6 +33,13 @@ class Expectations(BaseModel):
     fail: list[str] = Field(default_factory=list, description="rule ids that must fail for this case")
     contains: list[str] = Field(default_factory=list, description="text the answer or plan must contain")
     not_contains: list[str] = Field(default_factory=list, description="text the answer and plan must not contain")
+    # Reported beside the pass rate, never part of it: whether the draft's matched occupation is
+    # in this code's SOC major group is how the occupation match is measured on unseen cases.
+    occupation: str | None = Field(
+        default=None,
+        pattern=r"^\d\d-\d{4}\.\d\d$",
+        description="the O*NET-SOC code a careful coder gives the role applied for",
+    )
 
 
 @dataclass(frozen=True)
