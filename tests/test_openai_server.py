@@ -39,7 +39,7 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
             [
                 sys.executable,
                 "-m",
-                "llama_cpp.server",
+                "aspire.backends.llama_server",
                 "--model",
                 str(ensure_embedded_model(model=QWEN_05B)),
                 "--host",

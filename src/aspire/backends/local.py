@@ -23,6 +23,7 @@ from ..embedded_model import EmbeddedModel, check_user_model, ensure_embedded_mo
 from ..errors import BackendError, ContextOverflowError, DeadlineError, ModelFileError
 from ..files import atomic_write_bytes
 from .base import ChatRequest, Completion, StreamItem, iterate_in_thread
+from .cpu import model_params_for_this_cpu
 
 logger = logging.getLogger("aspire")
 
@@ -139,14 +140,15 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> _LoadedModel:
                     backend="local",
                 ) from None
             try:
-                llama = llama_class(
-                    model_path=str(path),
-                    n_ctx=n_ctx,
-                    n_threads=n_threads,
-                    n_threads_batch=n_threads,
-                    n_batch=PROMPT_BLOCK,
-                    verbose=False,
-                )
+                with model_params_for_this_cpu():
+                    llama = llama_class(
+                        model_path=str(path),
+                        n_ctx=n_ctx,
+                        n_threads=n_threads,
+                        n_threads_batch=n_threads,
+                        n_batch=PROMPT_BLOCK,
+                        verbose=False,
+                    )
             except (ValueError, RuntimeError) as exc:
                 raise ModelFileError(f"llama.cpp could not load {path}: {exc}", path=str(path)) from None
             _MODELS[key] = _LoadedModel(llama=llama, lock=threading.Lock(), path=path)
