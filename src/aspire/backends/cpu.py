@@ -52,7 +52,7 @@ def model_params_for_this_cpu() -> Iterator[None]:
     import llama_cpp.llama as llama_module
 
     with _PATCH_LOCK:
-        bindings = llama_module.llama_cpp
+        bindings: Any = getattr(llama_module, "llama_cpp")  # noqa: B009  (not re-exported, for mypy)
         original = bindings.llama_model_default_params
 
         def without_extra_buffers() -> Any:
