@@ -9,7 +9,7 @@ import pytest
 
 from aspire import resume_facts
 from aspire.assessment import kept_assessment
-from aspire.ladders import close_fields, tidy_goals
+from aspire.ladders import ladder_for, tidy_goals
 from aspire.models import CandidateProfile, Goal, SelfAssessment
 
 NURSE = CandidateProfile(
@@ -42,7 +42,7 @@ def test_one_offer_a_support_not_two_joined_by_or():
 
 
 def test_another_trades_credential_gives_way_to_the_fields_own():
-    field = close_fields(NURSE)[0]
+    field = ladder_for(NURSE)
     goals = [
         _goal("Earn the advanced respiratory therapist certification", "respiratory therapist program", "credential"),
         _goal("Get promoted to charge nurse", "the hospital's charge nurse program", "promotion"),
@@ -56,7 +56,7 @@ def test_another_trades_credential_gives_way_to_the_fields_own():
 
 
 def test_a_promotion_is_not_helped_by_the_job_itself_and_the_aspiration_closes_with_help_of_its_own():
-    field = close_fields(NURSE)[0]
+    field = ladder_for(NURSE)
     goals = [
         _goal("Lead a patient safety project on the unit", "the hospital's quality improvement team", "project"),
         _goal("Get promoted to charge nurse", "the hospital's charge nurse program", "promotion"),
@@ -70,7 +70,7 @@ def test_a_promotion_is_not_helped_by_the_job_itself_and_the_aspiration_closes_w
 
 
 def test_a_plan_that_stops_short_closes_with_mentoring_or_the_fields_step_up():
-    field = close_fields(ENGINEER)[0]
+    field = ladder_for(ENGINEER)
     goals = [
         _goal("Master system design for distributed services", "time to learn from the company's architects"),
         _goal("Lead the design of a new service from start to launch", "ownership of a service in production"),
@@ -87,7 +87,7 @@ def test_a_plan_that_stops_short_closes_with_mentoring_or_the_fields_step_up():
 
 def test_growth_areas_the_resume_already_shows_come_after_new_ones():
     offered = SelfAssessment(strengths=["Python"], growth_areas=["Technical leadership", "CI/CD pipelines"])
-    kept = kept_assessment(ENGINEER, offered, close_fields(ENGINEER))
+    kept = kept_assessment(ENGINEER, offered, [ladder_for(ENGINEER)])
     assert "Technical leadership" not in kept.growth_areas
     assert kept.growth_areas[0] == "CI/CD pipelines"
     hr = CandidateProfile(
@@ -96,7 +96,7 @@ def test_growth_areas_the_resume_already_shows_come_after_new_ones():
         role="HR Specialist",
     )
     offered = SelfAssessment(strengths=["Recruiting"], growth_areas=["Employment law", "Workforce planning"])
-    assert kept_assessment(hr, offered, close_fields(hr)).growth_areas[0] == "Workforce planning"
+    assert kept_assessment(hr, offered, [ladder_for(hr)]).growth_areas[0] == "Workforce planning"
     # The candidate's own job word is who is coached, not a skill shown: it stays first.
     shop = CandidateProfile(
         resume="Store Manager, Target, 2018-present\n- Grew sales 12% in a year",
@@ -104,7 +104,7 @@ def test_growth_areas_the_resume_already_shows_come_after_new_ones():
         role="Store Manager",
     )
     offered = SelfAssessment(strengths=["Sales"], growth_areas=["Coaching store managers", "Budgeting"])
-    assert kept_assessment(shop, offered, close_fields(shop)).growth_areas[0] == "Coaching store managers"
+    assert kept_assessment(shop, offered, [ladder_for(shop)]).growth_areas[0] == "Coaching store managers"
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,9 @@ def test_the_job_held_now_and_the_role_sought_choose_the_ladder_before_older_job
         role="Product Manager",
     )
     assert resume_facts.titles(veteran.resume)[0] == "Product Manager"
-    assert close_fields(veteran)[0].field == "product management"
+    assert ladder_for(veteran).field == "product management"
+    # Older jobs' occupation does not lead: the role sought and the job held now are a
+    # product manager's (O*NET's 11-2021.00 holds product managers), not an engineer's.
 
 
 def test_skills_lines_and_credentials_held_are_no_deeds():
@@ -196,7 +198,7 @@ def test_a_strength_the_job_description_asks_for_and_the_resume_never_shows_is_d
         strengths=["Deep knowledge of async programming with asyncio", "Excellent Python skills", "Java"],
         growth_areas=["CI/CD pipelines"],
     )
-    kept = kept_assessment(backend, offered, close_fields(backend))
+    kept = kept_assessment(backend, offered, [ladder_for(backend)])
     assert "Deep knowledge of async programming with asyncio" not in kept.strengths
     assert "Excellent Python skills" in kept.strengths  # praise the resume lacks is no claim of a skill
 
@@ -222,7 +224,7 @@ def test_deeds_end_where_the_jobs_end_and_a_helper_is_a_job():
 
 def test_work_that_proves_a_skill_is_helped_by_the_work_not_a_course():
     hr = CandidateProfile(resume="HR Specialist, IBM, 2015-present\n- Ran onboarding", company="Greenway", role="HR")
-    field = close_fields(hr)[0]
+    field = ladder_for(hr)
     goals = [
         _goal("Lead a project to improve onboarding", "onboarding training program", "project"),
         _goal("Get promoted to HR business partner", "mentoring from senior HR leaders", "promotion"),
@@ -238,11 +240,11 @@ def test_analytical_thinking_is_shown_by_an_analysts_analysis():
         role="Financial Analyst",
     )
     offered = SelfAssessment(strengths=["Excel"], growth_areas=["Analytical thinking", "Budget ownership"])
-    assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
+    assert kept_assessment(analyst, offered, [ladder_for(analyst)]).growth_areas[0] == "Budget ownership"
 
 
 def test_the_closing_mentor_holds_the_job_named():
-    field = close_fields(ENGINEER)[0]
+    field = ladder_for(ENGINEER)
     goals = [_goal("Master system design for distributed services", "time to learn from the company's architects")]
     assistant = tidy_goals(goals, "Become an executive assistant to a senior partner", ENGINEER, field)
     assert assistant[-1].company_support == "mentoring from an executive assistant at Copperleaf Software"
@@ -259,8 +261,8 @@ def test_a_growth_area_the_resume_shows_stands_only_alone():
         role="Financial Analyst",
     )
     offered = SelfAssessment(strengths=["Excel"], growth_areas=["Budget ownership", "Investment analysis"])
-    assert kept_assessment(analyst, offered, close_fields(analyst)).growth_areas[0] == "Budget ownership"
-    assert "Investment analysis" not in kept_assessment(analyst, offered, close_fields(analyst)).growth_areas
+    assert kept_assessment(analyst, offered, [ladder_for(analyst)]).growth_areas[0] == "Budget ownership"
+    assert "Investment analysis" not in kept_assessment(analyst, offered, [ladder_for(analyst)]).growth_areas
 
 
 def test_the_job_a_job_description_advertises_is_a_job_in_view():
@@ -296,9 +298,10 @@ def test_the_role_sought_chooses_the_ladder_of_a_career_changer():
         company="Lumen Learning Labs",
         role="Instructional Designer",
     )
-    assert [f.field for f in close_fields(teacher)] == ["learning and instructional design", "teaching"]
+    # The occupation of the role sought (Instructional Coordinators), not of the job held now.
+    assert ladder_for(teacher).field == "learning and instructional design"
     # The rung words of the role sought say nothing of the field: a store manager keeps retail.
     manager = CandidateProfile(
         resume="Store Manager, Target, 2018-present\n- Grew sales", company="X", role="Store Manager"
     )
-    assert close_fields(manager)[0].field == "retail"
+    assert ladder_for(manager).field == "retail"

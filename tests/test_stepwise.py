@@ -11,7 +11,7 @@ import pytest
 
 from aspire import ConfigError, Draft, DraftRejectedError, FakeBackend, GenerationError, agenerate, generate
 from aspire.config import Settings, resolve_settings
-from aspire.ladders import close_fields
+from aspire.ladders import ladder_for
 from aspire.models import CandidateProfile
 from aspire.streaming import stream
 
@@ -187,7 +187,7 @@ def test_async_and_streamed_drafts_equal_the_sync_one(profile):
 )
 def test_worked_ladders_come_from_the_candidates_own_field(role, resume, field):
     profile = CandidateProfile(resume=resume, company="Acme", role=role)
-    assert close_fields(profile)[0].field == field
+    assert ladder_for(profile).field == field
 
 
 def test_the_method_is_a_setting():
@@ -329,7 +329,7 @@ def test_a_reason_from_a_resume_alone_says_skills_as_a_person_would():
 
 def test_kept_self_assessment_drops_what_a_reader_rejected():
     from aspire.assessment import kept_assessment
-    from aspire.ladders import close_fields
+    from aspire.ladders import ladder_for
     from aspire.models import SelfAssessment
 
     profile = CandidateProfile(
@@ -352,19 +352,19 @@ def test_kept_self_assessment_drops_what_a_reader_rejected():
             "Data-informed instruction",
         ],
     )
-    kept = kept_assessment(profile, offered, close_fields(profile))
+    kept = kept_assessment(profile, offered, [ladder_for(profile)])
     assert kept.strengths[:2] == ["Patient explanations", "Coaching competition teams"]
     assert kept.growth_areas == ["Data-informed instruction", "Coaching other teachers"]
 
 
 def test_a_growth_area_done_in_a_system_the_resume_names_is_shown(profile):
     from aspire.assessment import kept_assessment
-    from aspire.ladders import close_fields
+    from aspire.ladders import ladder_for
     from aspire.models import SelfAssessment
 
     shop = profile.model_copy(update={"skills": ["store operations", "inventory management"]})
     offered = SelfAssessment(strengths=["a", "b"], growth_areas=["Inventory management system", "Visual merchandising"])
-    assert kept_assessment(shop, offered, close_fields(shop)).growth_areas[0] == "Visual merchandising"
+    assert kept_assessment(shop, offered, [ladder_for(shop)]).growth_areas[0] == "Visual merchandising"
 
 
 def test_present_deeds_are_told_as_past_work_and_mixed_tenses_are_no_deed():
@@ -391,7 +391,7 @@ def test_the_answer_says_an_before_an_acronym_heard_with_a_vowel():
 
 def test_strengths_are_said_once_and_never_filled_with_debris():
     from aspire.assessment import kept_assessment
-    from aspire.ladders import close_fields
+    from aspire.ladders import ladder_for
     from aspire.models import SelfAssessment
 
     bartender = CandidateProfile(
@@ -401,7 +401,7 @@ def test_strengths_are_said_once_and_never_filled_with_debris():
         skills=["cocktail making", "customer service"],
     )
     offered = SelfAssessment(strengths=["customer service", "Calm under pressure"], growth_areas=["Cellar management"])
-    kept = kept_assessment(bartender, offered, close_fields(bartender))
+    kept = kept_assessment(bartender, offered, [ladder_for(bartender)])
     assert kept.strengths == ["Cocktail making", "Customer service", "Calm under pressure"]
 
     no_skills = bartender.model_copy(update={"skills": []})
@@ -409,7 +409,7 @@ def test_strengths_are_said_once_and_never_filled_with_debris():
         strengths=["Responsible Service of Alcohol (RSA): Liquor &amp;&nbsp;Gaming&nbsp;N,", "Calm under pressure"],
         growth_areas=["Cellar management"],
     )
-    kept = kept_assessment(no_skills, debris, close_fields(no_skills))
+    kept = kept_assessment(no_skills, debris, [ladder_for(no_skills)])
     assert kept.strengths[:2] == ["Calm under pressure", "Stock rotation & bar prep"]
 
 
@@ -454,7 +454,7 @@ def test_duty_lists_are_not_offered_when_two_better_deeds_are():
 
 def test_growth_areas_come_from_the_closest_field_only():
     from aspire.assessment import kept_assessment
-    from aspire.ladders import close_fields
+    from aspire.ladders import ladder_for
     from aspire.models import SelfAssessment
 
     plumber = CandidateProfile(
@@ -463,14 +463,14 @@ def test_growth_areas_come_from_the_closest_field_only():
         role="Licensed Plumber",
     )
     offered = SelfAssessment(strengths=["a"], growth_areas=["Learn ClearFlow's tools"])
-    kept = kept_assessment(plumber, offered, close_fields(plumber))
-    assert [g.lower() for g in kept.growth_areas] == list(close_fields(plumber)[0].growth[:2])
+    kept = kept_assessment(plumber, offered, [ladder_for(plumber)])
+    assert [g.lower() for g in kept.growth_areas] == list(ladder_for(plumber).growth[:2])
 
 
-def test_a_farther_fields_example_copied_whole_is_not_considered(profile):
-    from aspire.ladders import close_fields
+def test_another_fields_example_copied_whole_is_not_considered(profile):
+    from aspire.ladders import career_fields
 
-    farther = close_fields(profile)[1].aspirations[0]
+    farther = next(f for f in career_fields() if f.field == "kitchens").aspirations[0]
     offered = copy.deepcopy(ASPIRATIONS)
     offered["aspirations"][2]["aspiration"] = farther
     draft = generate(profile, backend=FakeBackend(replies(aspiration=offered)), method="steps")
@@ -488,7 +488,7 @@ def test_only_options_the_rules_pass_are_shown_as_considered(profile):
 
 def test_a_strength_said_again_with_praise_is_one_strength():
     from aspire.assessment import kept_assessment
-    from aspire.ladders import close_fields
+    from aspire.ladders import ladder_for
     from aspire.models import SelfAssessment
 
     profile = CandidateProfile(resume="Assistant Store Manager, Shop, 2019-present\n- Ran the tills", company="Acme")
@@ -496,7 +496,7 @@ def test_a_strength_said_again_with_praise_is_one_strength():
         strengths=["Excellent communication skills", "Great problem-solving skills", "communication skills"],
         growth_areas=["Leading a kitchen team", "Visual merchandising"],
     )
-    kept = kept_assessment(profile, offered, close_fields(profile))
+    kept = kept_assessment(profile, offered, [ladder_for(profile)])
     assert kept.strengths[:2] == ["Excellent communication skills", "Great problem-solving skills"]
     assert "communication skills" not in kept.strengths
     # Another field's example copied from the prompt is no growth area of this candidate's.

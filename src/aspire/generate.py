@@ -22,6 +22,7 @@ from .backends import Backend, ChatRequest, Completion, Message, create_backend
 from .backends.base import aclose_backend
 from .config import Settings, resolve_settings
 from .errors import DeadlineError, GenerationError, InputError
+from .ladders import career_path
 from .models import (
     CandidateProfile,
     CheckResult,
@@ -195,6 +196,7 @@ class _DraftSession:
             strict=strict,
             what=f"the best of {self.attempts} attempts",
             last_output=self.last_text,
+            occupation=career_path(self.profile).record(),
         )
 
     def give_up(self, strict: bool) -> Draft:

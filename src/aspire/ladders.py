@@ -1,21 +1,32 @@
-"""Career ladders from common fields, shown to the model as worked examples.
+"""Career ladders, shown to the model as worked examples, from the candidate's own occupation.
 
 Examples from the candidate's own field show the ladder (learn, master, project,
 credential, promotion) without carrying another trade's words into the draft:
-three fixed professions leaked "field hours" into an accountant's plan.
+three fixed professions leaked "field hours" into an accountant's plan. A table of
+21 hand-written fields could not be everyone's own: a banker was told to turn a
+store around and a mechanic to cut repeat calls. So the ladder is built from the
+occupation O*NET says the candidate is after (:mod:`aspire.knowledge`): its step-up
+occupations, what they need that it does not, and its work activities. A hand-written
+ladder is kept only as an override for the occupation codes it was written for
+(``templates/steps/fields.json``, each with its reason), and when no occupation
+matches confidently the model is shown no field's example at all.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from dataclasses import field as dataclass_field
+from functools import cache, lru_cache
 
 from . import english, prompts, resume_facts, rules_meaning, step_patterns, text
-from .models import CandidateProfile, Goal
-
-FIELDS_SHOWN = 2
+from .knowledge import paths
+from .knowledge.matching import OccupationMatch, held_occupations, match_candidate, match_title
+from .knowledge.store import Occupation, get
+from .models import CandidateProfile, Goal, MatchedOccupation
 
 
 @dataclass(frozen=True)
@@ -30,10 +41,17 @@ class CareerField:
     # Skills the field's upper rungs need: growth areas when the model's own fall short.
     growth: tuple[str, ...]
     goals: tuple[str, ...]
+    # The O*NET-SOC codes a hand-written ladder is the override for, and why it is kept.
+    codes: tuple[str, ...] = ()
+    reason: str = ""
+    # Step-up jobs from O*NET, offered to the model as options ("electrical supervisor").
+    options: tuple[str, ...] = dataclass_field(default=(), compare=False)
+    from_data: bool = False
 
 
 @cache
 def career_fields() -> tuple[CareerField, ...]:
+    """The hand-written ladders (``fields.json``)."""
     data = json.loads((prompts.template_dir() / "steps" / "fields.json").read_text(encoding="utf-8"))
     return tuple(
         CareerField(
@@ -44,33 +62,194 @@ def career_fields() -> tuple[CareerField, ...]:
             support=tuple(item["support"]),
             growth=tuple(item["growth"]),
             goals=tuple(item["goals"]),
+            codes=tuple(item.get("codes", ())),
+            reason=item.get("reason", ""),
         )
         for item in data["fields"]
     )
 
 
-def close_fields(profile: CandidateProfile, count: int = FIELDS_SHOWN) -> list[CareerField]:
-    """The fields nearest the candidate's: their role and titles count most, then skills and texts.
+def overrides_on() -> bool:
+    """``ASPIRE_LADDER_OVERRIDES=0`` drafts every occupation from O*NET alone: how the
+    hand-written ladders are measured against the data."""
+    return os.environ.get("ASPIRE_LADDER_OVERRIDES", "").strip() != "0"
 
-    Examples from one's own field show the ladder without carrying another trade's
-    words into the draft ("field hours" in an accountant's plan).
-    """
-    # The role sought and the job held now, not every job before: a product manager of 20
-    # years who began as a software engineer got the software ladder.
-    held = resume_facts.titles(profile.resume)
-    # The job's own words, not its rung: "manager" of "store manager" says nothing of the field.
-    sought = text.specific_stems(profile.role or "")
-    now = text.specific_stems(" ".join(held[:1]))
-    around = text.stems(" ".join([*held[1:], *profile.skills, profile.resume, profile.job_description or ""]))
 
-    # The role sought counts most: a teacher applying to be an instructional designer got the
-    # school's ladder ("curriculum committees in the department") for an ed-tech company.
-    def closeness(field: CareerField) -> tuple[int, int]:
-        words = field.words
-        score = 4 * len(words & sought) + 2 * len(words & now) + len(words & around)
-        return (score, -career_fields().index(field))
+def override_for(code: str, profile: CandidateProfile) -> CareerField | None:
+    """The hand-written ladder kept for this occupation code and this candidate's trade: one
+    code can hold several (a bar supervisor and a cafe shift supervisor are both 35-1012.00),
+    so the role sought or the job held must share one of the ladder's words."""
+    if not overrides_on():
+        return None
+    said = text.stems(" ".join([profile.role or "", *resume_facts.titles(profile.resume)[:2]]))
+    return next((f for f in career_fields() if code in f.codes and f.words & said), None)
 
-    return sorted(career_fields(), key=closeness, reverse=True)[:count]
+
+@dataclass(frozen=True)
+class CareerPath:
+    """What O*NET says of the candidate's occupation: the match, and where it leads."""
+
+    match: OccupationMatch | None
+    chosen: bool  # the candidate (or caller) gave the occupation code
+    current: Occupation | None  # the occupation of the job held now, where one matches
+    step_ups: tuple[paths.StepUp, ...] = ()
+
+    @property
+    def used(self) -> bool:
+        return self.match is not None and (self.chosen or self.match.confident)
+
+    @property
+    def occupation(self) -> Occupation | None:
+        return self.match.occupation if self.used and self.match else None
+
+    def record(self) -> MatchedOccupation | None:
+        if self.match is None:
+            return None
+        return MatchedOccupation(
+            code=self.match.code,
+            title=self.match.occupation.title,
+            confidence=round(self.match.confidence, 2),
+            matched_on=list(self.match.matched_on),
+            source=self.match.source,
+            used=self.used,
+        )
+
+
+def career_path(profile: CandidateProfile) -> CareerPath:
+    return career_path_of(
+        profile.role, profile.resume, tuple(profile.skills), profile.job_description, profile.occupation
+    )
+
+
+@lru_cache(maxsize=256)
+def career_path_of(
+    role: str | None, resume: str, skills: tuple[str, ...], job_description: str | None, code: str | None
+) -> CareerPath:
+    held = resume_facts.titles(resume)
+    context = "\n".join([resume, ", ".join(skills), job_description or ""])
+    current = next(iter(held_occupations(held[:1], context)), None)
+    match: OccupationMatch | None
+    if code:
+        chosen = get(code)
+        match = OccupationMatch(chosen, 1.0, (chosen.title,), "chosen", code)
+    else:
+        match = match_candidate(
+            role=role, job_title=rules_meaning.advertised_title(job_description) or None, held=held, context=context
+        )
+    if match is None:
+        return CareerPath(None, bool(code), current)
+    return CareerPath(match, bool(code), current, tuple(paths.step_ups(match.occupation)))
+
+
+def ladder_for(profile: CandidateProfile, aspiration: str = "") -> CareerField | None:
+    """The worked ladder for this candidate: the hand-written one kept for their occupation,
+    else one built from O*NET toward ``aspiration`` (or the likeliest step up); none where no
+    occupation matches confidently (a far field's example is worse than none)."""
+    path = career_path(profile)
+    target = path.occupation
+    if target is None:
+        return None
+    kept = override_for(target.code, profile)
+    if kept is not None:
+        return kept
+    return data_ladder(path, aspiration, role=profile.role)
+
+
+_SHORT_ACTIVITY_WORDS = 7
+
+
+def _short(activity: str) -> str:
+    """ "Test electrical equipment or systems to ensure proper functioning" → "Test electrical
+    equipment": O*NET's lists of alternatives and purposes read as debris in a plan."""
+    cut = re.split(r"\s+(?:or|to|for|in order to|according to)\s+|,", activity, maxsplit=1)[0]
+    return cut.strip()
+
+
+def _activity_phrases(activities: Sequence[str]) -> list[str]:
+    phrases = []
+    for activity in activities:
+        short = _short(activity)
+        if 2 <= len(short.split()) <= _SHORT_ACTIVITY_WORDS:
+            phrases.append(short)
+    return list(dict.fromkeys(phrases))
+
+
+def _aspiration_phrase(step: paths.StepUp, near: Occupation) -> str:
+    said = f"Become {english.indefinite_article(step.title)} {step.title}"
+    doing = _activity_phrases(paths.new_activities(step.occupation, near, limit=6))
+    return f"{said} who {paths.as_third_person(doing[0]).lower()}" if doing else said
+
+
+def _aimed_at(path: CareerPath, aspiration: str) -> paths.StepUp | None:
+    """The step up an aspiration names: the chosen aspiration's job, matched to O*NET."""
+    aims = [s for s in path.step_ups if s.rungs >= 2] or list(path.step_ups)
+    title = rules_meaning.aspired_title(aspiration) if aspiration else ""
+    if title:
+        found = match_title(title, "the aspiration")
+        if found is not None and found.confident:
+            for step in path.step_ups:
+                if step.occupation.id == found.occupation.id:
+                    return step
+            return paths.StepUp(found.occupation, step_patterns.spoken_title(title), "the aspiration", 3)
+    return aims[0] if aims else None
+
+
+def data_ladder(path: CareerPath, aspiration: str = "", role: str | None = None) -> CareerField | None:
+    """A worked ladder for the candidate's own occupation from O*NET: learn its work, master
+    what the step up needs, lead the step up's work, get promoted; with the supports and
+    growth areas that go with them."""
+    target = path.occupation
+    if target is None:
+        return None
+    # The example is of the candidate's own job, in their words where they named it.
+    role = step_patterns.spoken_title(role) if role else paths.speakable_title(target)
+    aim = _aimed_at(path, aspiration)
+    aims = [s for s in path.step_ups if s.rungs >= 2] or list(path.step_ups)
+    aspirations = [_aspiration_phrase(s, target) for s in aims[:2]]
+    while len(aspirations) < 2:
+        aspirations.append(aspirations[-1] if aspirations else f"Become a senior {role}")
+    ahead = aim.occupation if aim else target
+    needs = paths.growth_needs(ahead, target) or paths.growth_needs(target, None)
+    own_work = _activity_phrases(paths.activities(target.id))
+    their_work = _activity_phrases(paths.new_activities(ahead, target, limit=8)) if aim else []
+    # The promotion is the rung below the aim: a supervisor's job or a senior title, else the aim.
+    below = [s for s in path.step_ups if aim is not None and s.rungs < aim.rungs]
+    promoted_to = below[0].title if below else (aim.title if aim else f"senior {role}")
+    learn = (
+        f"Learn the company's procedures for {paths.as_gerund(own_work[0]).lower()}"
+        if own_work
+        else ("Learn the company's systems and procedures")
+    )
+    skill = needs[0] if needs else "people management"
+    project = (
+        f"Lead a project to {their_work[0][0].lower()}{their_work[0][1:]}"
+        if their_work
+        else (f"Lead a project that improves how the team's {role}s work")
+    )
+    goals = (learn, f"Master {skill}", project, f"Get promoted to {promoted_to}")
+    support = (
+        f"onboarding with an experienced {role}",
+        f"training in {skill}",
+        f"time to lead work with a senior {role}",
+        f"mentoring from {english.indefinite_article(promoted_to)} {promoted_to}",
+    )
+    growth = tuple(dict.fromkeys([*needs[:3], *(paths.as_gerund(w).lower() for w in their_work[:2])]))[:4]
+    vocabulary = " ".join(
+        [target.title, role, *(s.title for s in path.step_ups), *(s.occupation.title for s in path.step_ups)]
+    )
+    return CareerField(
+        field=target.title,
+        words=text.stems(vocabulary),
+        role=role,
+        aspirations=(aspirations[0], aspirations[1]),
+        support=support,
+        growth=growth or ("people management",),
+        goals=goals,
+        codes=(target.code,),
+        reason="built from O*NET",
+        options=tuple(s.title for s in path.step_ups),
+        from_data=True,
+    )
 
 
 # "unit manual or training materials": a reader read two offers joined by "or" as a hedge.

@@ -56,6 +56,9 @@ class CandidateProfile(BaseModel):
     role: str | None = None
     job_description: str | None = None
     question: str = DEFAULT_QUESTION
+    # The O*NET-SOC occupation to build the draft on ("23-2011.00"), where the candidate
+    # chose one; otherwise aspire matches one from the role, the titles and the job description.
+    occupation: str | None = Field(default=None, pattern=r"^\d\d-\d{4}(\.\d\d)?$")
 
     @field_validator("resume")
     @classmethod
@@ -95,6 +98,11 @@ class CandidateProfile(BaseModel):
                 if not (isinstance(item, str) and not item.strip())
             ]
         return value
+
+    @field_validator("occupation", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("name", "role", "job_description", mode="after")
     @classmethod
@@ -237,9 +245,23 @@ class Usage(BaseModel):
         )
 
 
+class MatchedOccupation(BaseModel):
+    """The O*NET occupation a draft was built on, and how it was found."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="O*NET-SOC code, e.g. 23-2011.00")
+    title: str = Field(description="O*NET's title of the occupation")
+    confidence: float = Field(ge=0, le=1, description="1 for an exact title match or a chosen code")
+    matched_on: list[str] = Field(default_factory=list, description="the O*NET titles that matched")
+    source: str = Field(description='what was matched: "the role applied for", "chosen", ...')
+    used: bool = Field(description="whether the draft was built on it (false below the confidence threshold)")
+
+
 class Draft(DraftContent):
     """A finished draft: the model's content plus how it was judged and produced."""
 
+    occupation: MatchedOccupation | None = None
     checks: list[CheckResult]
     attempts: int
     usage: Usage
@@ -301,6 +323,7 @@ def checked_draft(
     strict: bool,
     what: str,
     last_output: str,
+    occupation: MatchedOccupation | None = None,
 ) -> Draft:
     """The finished :class:`Draft`; with ``strict``, :class:`DraftRejectedError` if a rule still fails.
 
@@ -313,6 +336,7 @@ def checked_draft(
 
     draft = Draft(
         **content.model_dump(),
+        occupation=occupation,
         checks=checks,
         attempts=attempts,
         usage=usage,

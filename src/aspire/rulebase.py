@@ -28,6 +28,8 @@ class Subject:
     role: str | None = None
     job_description: str | None = None
     name: str | None = None
+    # The O*NET-SOC occupation the candidate chose, where they chose one (else it is matched).
+    occupation: str | None = None
     # Worked examples whose texts count as prompt material for no-prompt-echo.
     echo_sources: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
@@ -47,6 +49,7 @@ class Subject:
             role=profile.role,
             job_description=profile.job_description,
             name=profile.name,
+            occupation=profile.occupation,
             echo_sources=echo_sources(profile),
         )
 

@@ -29,7 +29,7 @@ from .assessment import kept_assessment
 from .backends import Backend, ChatRequest, Completion, Message
 from .config import Settings
 from .errors import DeadlineError, GenerationError
-from .ladders import close_fields, tidy_goals
+from .ladders import CareerField, career_fields, career_path, ladder_for, tidy_goals
 from .models import (
     AspirationOption,
     CandidateProfile,
@@ -153,9 +153,14 @@ class StepSession:
         self._needs_repair = needs_repair
         self.max_tries = settings.max_attempts
         self.data_profile = prompts.as_data_profile(profile)
-        self.fields = close_fields(profile)
+        # The candidate's occupation from O*NET, and the worked ladder from it (none where no
+        # occupation matches confidently: a far field's example was worse than none).
+        self.path = career_path(profile)
+        ladder = ladder_for(profile)
+        self.fields = [ladder] if ladder else []
         self.avoid_words = prompts.avoid_words(profile)
         self.latin_only = text.latin_script_only(profile.all_text())
+        self.goal_ladder: CareerField | None = None
         self.step_index = 0
         self.tries = 0
         self.attempts = 0  # the most tries any step took: 1 when every step's first reply passed
@@ -195,12 +200,15 @@ class StepSession:
         if step == "aspiration":
             titles = resume_facts.titles(self.profile.resume)
             current = prompts.as_data(titles[0]) if titles else ""
+            ladder = self.fields[0] if self.fields else None
             return prompts.render(
                 "steps/aspiration.j2",
                 profile=self.data_profile,
                 current=current,
                 applied=self.data_profile.role or current or "the role in the job description",
                 examples=self.fields,
+                options=ladder.options if ladder else (),
+                from_data=bool(ladder and ladder.from_data),
             )
         if step == "goals":
             held = [
@@ -208,16 +216,19 @@ class StepSession:
                 for t in rules_meaning.held_titles(self.profile.resume, self.profile.role, self.profile.job_description)
             ]
             credentials = [prompts.as_data(c) for c in resume_facts.credential_lines(self.profile.resume)[:6]]
+            # The ladder toward the aspiration chosen: its step up's needs and work.
+            self.goal_ladder = ladder_for(self.profile, self.chosen["aspiration"])
             return prompts.render(
                 "steps/goals.j2",
                 aspiration=self.chosen["aspiration"],
                 company=company,
-                example=self.fields[0],
+                example=self.goal_ladder,
                 held=held,
                 credentials=credentials,
             )
         if step == "self_assessment":
-            return prompts.render("steps/self_assessment.j2", fields=self.fields)
+            ladder = self.goal_ladder or (self.fields[0] if self.fields else None)
+            return prompts.render("steps/self_assessment.j2", growth=ladder.growth if ladder else ())
         goals = [g for g in self.chosen["goals"] if g.kind != "hire"]
         aspiration = re.sub(r"^\s*become\s+", "", self.chosen["aspiration"], flags=re.IGNORECASE).rstrip(".")
         return prompts.render(
@@ -352,7 +363,7 @@ class StepSession:
                 )
             # A farther field's example copied whole ("executive assistant to a senior partner"
             # for a store manager) is no option for this candidate; a reader asked why it was there.
-            copied = {a.lower() for f in self.fields[1:] for a in f.aspirations}
+            copied = {a.lower() for f in career_fields() if f not in self.fields for a in f.aspirations}
             own = [
                 o
                 for o in value.aspirations
@@ -375,11 +386,12 @@ class StepSession:
             # bar supervisor") into a bar supervisor's plan on three tries in a row.
             held = rules_meaning.held_titles(self.profile.resume, self.profile.role, self.profile.job_description)
             goals = [g for g in value.goals if g.kind != "hire" and not _names_a_held_job(g.goal, held)]
-            goals = tidy_goals(goals, self.chosen["aspiration"], self.profile, self.fields[0] if self.fields else None)
+            goals = tidy_goals(goals, self.chosen["aspiration"], self.profile, self.goal_ladder)
             goals = [g.model_copy(update={"goal": english.fix_acronym_articles(g.goal)}) for g in goals]
             return _Candidate(goals, reply, self._failed(self._content(goals=goals)))
         if isinstance(value, SelfAssessment):
-            assessment = kept_assessment(self.profile, value, self.fields)
+            ladder = self.goal_ladder or (self.fields[0] if self.fields else None)
+            assessment = kept_assessment(self.profile, value, [ladder] if ladder else [])
             return _Candidate(assessment, reply, self._failed(self._content(assessment=assessment)))
         # The aim names the role, not where ("…a senior product manager at Google.", the
         # candidate's past employer, in a Brightpath interview).
@@ -494,6 +506,7 @@ class StepSession:
             strict=strict,
             what="the stepwise draft",
             last_output=self.last_text,
+            occupation=self.path.record(),
         )
 
     def out_of_time(self, strict: bool) -> Draft:
