@@ -55,6 +55,7 @@ def test_rule_ids_are_the_published_ones():
         "self-assessment-is-real",
         "answer-is-fluent",
         "answer-aims-ahead",
+        "plan-in-field",
     ]
 
 

@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from . import english, lexicon, resume_facts, rules_meaning, rules_self, text
+from . import english, lexicon, resume_facts, rules_field, rules_meaning, rules_self, text
 from .models import CandidateProfile, CheckResult, DraftContent
 from .rulebase import Rule, Subject, _clip, _fail, _no_plan, _pass, _skip
 
@@ -566,6 +566,7 @@ RULES: dict[str, Rule] = {
     "self-assessment-is-real": rules_self.self_assessment_is_real,
     "answer-is-fluent": rules_meaning.answer_is_fluent,
     "answer-aims-ahead": rules_meaning.answer_aims_ahead,
+    "plan-in-field": rules_field.plan_in_field,
 }
 
 
