@@ -290,3 +290,40 @@ def test_draft_answers_the_same_request_from_the_reply_cache(capsys, monkeypatch
     assert list((tmp_path / "replies").rglob("*.json"))
     fresh, _, _ = run(capsys, *args, "--no-cache")
     assert fresh == 0 and len(backend.requests) == 2
+
+
+def test_the_draft_shows_the_occupation_it_was_built_on_and_takes_another(capsys, fake_model):
+    code, out, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--role", "Store Manager")
+    assert code == 0, err
+    assert "Matched: " in out and "change with --occupation CODE" in out
+    code, out, err = run(
+        capsys,
+        "draft",
+        "--resume",
+        str(RESUME),
+        "--company",
+        "Target",
+        "--occupation",
+        "41-1011",
+        "--format",
+        "markdown",
+    )
+    assert code == 0, err
+    assert "Occupation: First-Line Supervisors of Retail Sales Workers, 41-1011.00 (chosen)" in out
+    code, _, err = run(capsys, "draft", "--resume", str(RESUME), "--company", "Target", "--occupation", "99-9999.00")
+    assert code == 2 and "aspire occupation" in err
+
+
+def test_aspire_occupation_prints_the_match_and_where_it_leads(capsys):
+    code, out, _ = run(capsys, "occupation", "Paralegal")
+    assert code == 0
+    assert "Paralegals and Legal Assistants, 23-2011.00" in out and "step-up occupations" in out
+    assert "CC BY 4.0" in out
+    code, out, _ = run(capsys, "occupation", "Paralegal", "--json")
+    body = json.loads(out)
+    assert body["match"]["code"] == "23-2011.00" and body["step_ups"]
+    code, out, _ = run(capsys, "occupation", "Shop Assistant")
+    assert code == 0 and "no field examples" in out
+    with pytest.raises(SystemExit) as help_exit:
+        run(capsys, "occupation", "--help")
+    assert help_exit.value.code == 0 and "O*NET" in capsys.readouterr().out

@@ -253,7 +253,8 @@ class _Fields(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         given = dict(attrs)
-        if tag in ("input", "textarea", "select"):
+        # A hidden input is set by the page (the occupation chosen), never typed in: no label.
+        if tag in ("input", "textarea", "select") and given.get("type") != "hidden":
             self.controls.append(given.get("id") or "")
         if tag == "label" and given.get("for"):
             self.labelled.add(given["for"] or "")
@@ -508,3 +509,27 @@ def test_a_busy_port_is_one_line(capsys):
         os.environ["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"
         code, _, err = run_cli(capsys, "serve", "--backend", "openai", "--port", str(port))
     assert code == 2 and err.startswith(f"aspire: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_an_occupation_is_looked_up_as_the_cli_prints_it():
+    from aspire.knowledge import lookup
+
+    response = client_for().get("/api/occupations", params={"title": "Paralegal"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["match"]["code"] == "23-2011.00" and body["match"]["confident"]
+    expected = lookup("Paralegal").as_dict()
+    for part in ("alternatives", "step_ups"):
+        assert [item["code"] for item in body[part]] == [item["code"] for item in expected[part]]  # type: ignore[union-attr]
+    assert client_for().get("/api/occupations", params={"title": "99-9999.00"}).status_code == 400
+
+
+def test_a_draft_records_the_occupation_it_was_built_on_and_takes_a_chosen_one():
+    draft = Draft.model_validate(client_for().post("/api/drafts", json=PROFILE).json())
+    assert draft.occupation is not None and draft.occupation.used
+    chosen = Draft.model_validate(client_for().post("/api/drafts", json={**PROFILE, "occupation": "41-1011.00"}).json())
+    assert chosen.occupation is not None
+    assert (chosen.occupation.code, chosen.occupation.source) == ("41-1011.00", "chosen")
+    assert client_for().post("/api/drafts", json={**PROFILE, "occupation": "banker"}).status_code == 422
+    unknown = client_for().post("/api/drafts", json={**PROFILE, "occupation": "99-9999.00"})
+    assert unknown.status_code == 400 and "aspire occupation" in unknown.json()["error"]

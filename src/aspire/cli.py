@@ -109,6 +109,12 @@ def _build_parser() -> argparse.ArgumentParser:
     given.add_argument(
         "--question", metavar="Q", help=f'the question as the interviewer asks it (default: "{DEFAULT_QUESTION}")'
     )
+    given.add_argument(
+        "--occupation",
+        metavar="CODE",
+        help="the O*NET-SOC occupation to build on, e.g. 23-2011.00 (default: matched from the role, titles "
+        "and job description; find codes with: aspire occupation TITLE)",
+    )
     how = draft.add_argument_group("how to draft")
     how.add_argument(
         "--backend", choices=["local", "openai"], help="model backend (default: openai if OPENAI_* is set, else local)"
@@ -145,12 +151,31 @@ def _build_parser() -> argparse.ArgumentParser:
     out.add_argument("--strict", action="store_true", help="exit 1 if any rule check still fails")
     out.add_argument("-v", "--verbose", action="count", default=0, help="log progress to stderr (-vv for debug)")
     draft.set_defaults(handler=commands.draft_command)
+    _add_occupation_parser(subcommands)
     _add_check_parser(subcommands)
     _add_eval_parser(subcommands)
     _add_doctor_parser(subcommands)
     _add_serve_parser(subcommands)
     return parser
 
+
+OCCUPATION_EPILOG = """\
+examples:
+  aspire occupation "Personal Banker"
+  aspire occupation "Graduate Civil Engineer" --resume cv.md     # the resume settles close matches
+  aspire occupation 23-2011.00 --json
+
+aspire matches a job title against the ~69,000 job titles of the O*NET database
+(U.S. Department of Labor, CC BY 4.0), shipped inside aspire: an occupation's own
+title, the alternate titles employers use and the titles its workers reported.
+It prints the best match with its confidence (1 = the same words; below 0.6 a
+draft uses no field examples), the titles it matched on, the next best matches,
+and the step-up occupations a draft offers as aspirations. aspire draft does the
+same with the role applied for (else the job the job description advertises,
+else the job held now); --occupation CODE overrides it.
+
+exit status: 0 an occupation matched, 1 none did, 2 bad input.
+"""
 
 CHECK_EPILOG = """\
 examples:
@@ -230,6 +255,20 @@ the judge or reader where one read it) in summary.json and the reports.
 exit status: 0 pass rate >= --min-pass-rate (with --judged: every target met),
 1 below it, 2 bad usage.
 """
+
+
+def _add_occupation_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    occupation = subcommands.add_parser(
+        "occupation",
+        help="match a job title to an O*NET occupation and show where it leads",
+        description="Match a job title (or look up an O*NET-SOC code) and show the step-up occupations.",
+        epilog=OCCUPATION_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    occupation.add_argument("title", metavar="TITLE", help='a job title ("Paralegal") or an O*NET-SOC code')
+    occupation.add_argument("--resume", metavar="FILE", help="a resume, whose work settles close matches")
+    occupation.add_argument("--json", action="store_true", help="print the match as JSON")
+    occupation.set_defaults(handler=commands.occupation_command)
 
 
 def _add_check_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -37,6 +37,12 @@ def doctor_command(args: argparse.Namespace) -> int:
     return EXIT_CHECKS_FAILED if any(f.status == "fail" for f in findings) else EXIT_OK
 
 
+def occupation_command(args: argparse.Namespace) -> int:
+    from .occupation_command import occupation
+
+    return occupation(args)
+
+
 def serve_command(args: argparse.Namespace) -> int:
     from .server.command import serve
 
@@ -105,7 +111,17 @@ def _profile_from_files(args: argparse.Namespace, notes: list[str]) -> Candidate
         job_description=job.text if job else None,
         name=args.name or resume.name,
         question=args.question,
+        occupation=_occupation_code(getattr(args, "occupation", None)),
     )
+
+
+def _occupation_code(given: str | None) -> str | None:
+    """--occupation as a known O*NET-SOC code, or a clear error naming how to find one."""
+    if not given:
+        return None
+    from .knowledge.store import get
+
+    return get(given).code
 
 
 def _check_writable(target: Path) -> None:

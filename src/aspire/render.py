@@ -51,8 +51,28 @@ def draft_to_text(draft: Draft, *, company: str) -> str:
     lines.append(checks_to_text(draft.checks))
     lines.append("")
 
+    lines.append(_wrap(occupation_line(draft), "", "  "))
     lines.append(_footer(draft))
     return "\n".join(lines)
+
+
+def occupation_line(draft: Draft) -> str:
+    """ "Matched: Paralegals and Legal Assistants, 23-2011.00 (on "Paralegal", confidence 1.00)":
+    which occupation the draft was built on, so the candidate can see it and change it."""
+    found = draft.occupation
+    if found is None:
+        return "Matched: no O*NET occupation; the draft uses no field examples (choose one with --occupation CODE)"
+    if found.source == "chosen":
+        return f"Occupation: {found.title}, {found.code} (chosen)"
+    how = f'on "{found.matched_on[0]}", ' if found.matched_on else ""
+    if not found.used:
+        return (
+            f"Matched: no confident O*NET occupation (best guess {found.title}, {found.code}, confidence "
+            f"{found.confidence:.2f}); the draft uses no field examples — change with --occupation CODE"
+        )
+    return (
+        f"Matched: {found.title}, {found.code} ({how}confidence {found.confidence:.2f}) — change with --occupation CODE"
+    )
 
 
 def _footer(draft: Draft) -> str:
@@ -86,7 +106,7 @@ def draft_to_markdown(draft: Draft, *, company: str) -> str:
     for check in draft.checks:
         evidence = _md(check.evidence).replace("|", "\\|")
         lines.append(f"| {check.verdict.upper()} | `{check.rule}` | {evidence} |")
-    lines += ["", f"*{_footer(draft)}*", ""]
+    lines += ["", _md(occupation_line(draft)), "", f"*{_footer(draft)}*", ""]
     return "\n".join(lines)
 
 
@@ -140,6 +160,7 @@ def print_rich(draft: Draft, *, company: str, file: Any = None) -> None:
     failed = len(draft.failed_checks)
     title = "Rule checks: all passed" if not failed else f"Rule checks: {failed} failed"
     console.print(Panel(Group(verdicts), title=title, title_align="left", border_style="red" if failed else "green"))
+    console.print(f"[dim]{escape(occupation_line(draft))}[/]")
     console.print(f"[dim]{escape(_footer(draft))}[/]")
 
 

@@ -46,6 +46,7 @@ from .schemas import (
     ErrorBody,
     Health,
     JobDescriptionText,
+    OccupationLookup,
     QueueState,
     ResumeText,
 )
@@ -241,6 +242,19 @@ def create_app(
         return JobDescriptionText(
             text=document.text, format=document.format, company=document.company, role=document.role
         )
+
+    @app.get("/api/occupations", response_model=OccupationLookup, responses=_ERRORS, tags=["occupations"])
+    async def find_an_occupation(
+        title: Annotated[str, Query(min_length=1, max_length=200, description="A job title, or an O*NET-SOC code")],
+        resume: Annotated[
+            str, Query(max_length=8000, description="Resume text that settles titles naming several occupations")
+        ] = "",
+    ) -> OccupationLookup:
+        """The O*NET occupation a job title names, the close alternatives and the step-up occupations
+        (``aspire occupation TITLE --json``); a draft's ``occupation`` field takes one of the codes."""
+        from ..knowledge import lookup
+
+        return OccupationLookup.model_validate(lookup(title, resume).as_dict())
 
     @app.post("/api/check", response_model=CheckResponse, responses=_MODEL_ERRORS, tags=["check"])
     async def check_an_answer(request: Request, body: CheckRequest) -> CheckResponse:

@@ -102,3 +102,29 @@ class Health(BaseModel):
     detail: str
     method: str = Field(description="How drafts are written: steps or whole.")
     queue: QueueState
+
+
+class OccupationFound(BaseModel):
+    code: str = Field(description="O*NET-SOC code, e.g. 23-2011.00")
+    title: str = Field(description="O*NET's title of the occupation")
+    confidence: float | None = Field(default=None, description="The best match's: 1 is the same words")
+    confident: bool | None = Field(default=None, description="Whether a draft would build on it")
+    score: float | None = Field(default=None, description="An alternative's match score")
+    matched_on: list[str] = Field(default_factory=list, description="The O*NET titles it matched")
+    job_zone: int | None = None
+    major_group: str | None = None
+
+
+class StepUpOccupation(BaseModel):
+    title: str = Field(description="The step up as a person would name it")
+    code: str
+    occupation: str = Field(description="O*NET's title of the step-up occupation")
+    why: str
+
+
+class OccupationLookup(BaseModel):
+    """What ``aspire occupation TITLE --json`` prints: the match, close alternatives, step ups."""
+
+    match: OccupationFound | None
+    alternatives: list[OccupationFound]
+    step_ups: list[StepUpOccupation]

@@ -66,7 +66,50 @@ function profile() {
     name: value("name"),
     skills: $("skills").value,
     question: question(),
+    occupation: value("occupation"),
   };
+}
+
+// The O*NET occupation a draft was built on, in words: "Matched: Paralegals and Legal
+// Assistants, 23-2011.00 (on "Paralegal", confidence 1.00)".
+function occupationText(found) {
+  if (!found) return "Matched: no O*NET occupation; the draft uses no field examples.";
+  if (found.source === "chosen") return `Occupation: ${found.title}, ${found.code} (chosen).`;
+  const on = found.matched_on.length ? `on “${found.matched_on[0]}”, ` : "";
+  if (!found.used) {
+    return `Matched: no confident O*NET occupation (best guess ${found.title}, ${found.code}, confidence ${found.confidence.toFixed(2)}); the draft uses no field examples.`;
+  }
+  return `Matched: ${found.title}, ${found.code} (${on}confidence ${found.confidence.toFixed(2)}).`;
+}
+
+function chooseOccupation(code, title) {
+  $("occupation").value = code;
+  const chosen = $("occupation-chosen");
+  chosen.textContent = code ? `Occupation: ${title}, ${code}. Press Draft to draft on it.` : "";
+  chosen.hidden = !code;
+  $("occupation-status").textContent = code ? `Chosen: ${title}, ${code}. Press Draft to draft again on it.` : "";
+}
+
+async function findOccupation() {
+  const asked = $("occupation-title").value.trim();
+  const status = $("occupation-status");
+  const list = $("occupation-options");
+  list.replaceChildren();
+  if (!asked) { status.textContent = "Write a job title first."; return; }
+  status.textContent = "Looking it up…";
+  const response = await fetch(`/api/occupations?title=${encodeURIComponent(asked)}&resume=${encodeURIComponent($("resume").value.slice(0, 4000))}`);
+  if (!response.ok) { status.textContent = await errorMessage(response); return; }
+  const body = await response.json();
+  const options = body.match ? [body.match, ...body.alternatives] : [];
+  status.textContent = options.length ? "Choose the one that is your job:" : "No O*NET occupation matches that title.";
+  for (const option of options) {
+    const item = element("li");
+    const use = element("button", `${option.title}, ${option.code}`, "secondary");
+    use.type = "button";
+    use.addEventListener("click", () => chooseOccupation(option.code, option.title));
+    item.append(use);
+    list.append(item);
+  }
 }
 
 function missing() {
@@ -136,6 +179,7 @@ function renderDraft(draft, company) {
     element("dt", "Strengths"), element("dd", draft.self_assessment.strengths.join("; ")),
     element("dt", "Growth areas"), element("dd", draft.self_assessment.growth_areas.join("; ")),
   );
+  $("occupation-line").textContent = occupationText(draft.occupation);
   $("checks-summary").textContent = "Checks: " + countsText(draft.checks);
   renderChecks($("checks"), draft.checks);
   const attempts = draft.attempts === 1 ? "1 attempt" : `${draft.attempts} attempts`;
@@ -347,4 +391,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("download-md").addEventListener("click", () => download(lastMarkdown, "text/markdown", "md"));
   $("download-json").addEventListener("click", () => download(JSON.stringify(lastDraft, null, 2) + "\n", "application/json", "json"));
   $("check-button").addEventListener("click", checkOwn);
+  $("change-occupation").addEventListener("click", () => {
+    const chooser = $("occupation-chooser");
+    chooser.hidden = !chooser.hidden;
+    if (!chooser.hidden) { $("occupation-title").value = $("occupation-title").value || $("role").value; $("occupation-title").focus(); }
+  });
+  $("find-occupation").addEventListener("click", findOccupation);
 });
