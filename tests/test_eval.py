@@ -363,3 +363,22 @@ def test_cli_token_budget(scripted, cases_dir, tmp_path, capsys):
     assert "skipped: this run's token budget" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main([*args, "--token-budget", "0"])
+
+
+def test_the_summary_counts_drafts_built_on_the_occupation_the_case_expects(cases_dir, tmp_path):
+    from aspire.ladders import career_path
+    from aspire.models import CandidateProfile
+
+    matched = career_path(CandidateProfile(resume=RESUME, company="Aldi", role="Store Manager")).record()
+    assert matched is not None
+    for name, code in (("expects-it", matched.code), ("expects-nurse", "29-1141.00")):
+        write_case(cases_dir, name, "Aldi")
+        path = cases_dir / f"{name}.yaml"
+        path.write_text(path.read_text() + f'expect:\n  occupation: "{code}"\n', encoding="utf-8")
+    summary = run(cases_dir, tmp_path / "run", ByCompanyBackend({}))
+    # Both are the same store manager: one case expects what is matched, the other a nurse.
+    occupation = summary["occupation"]
+    assert occupation["cases"] == 2 and occupation["matched"] == 2
+    assert (occupation["major_group_right"], occupation["code_right"]) == (1, 1)
+    record = next(r for r in read_lines(tmp_path / "run") if r["id"] == "expects-nurse")
+    assert record["expected_occupation"] == "29-1141.00" and record["draft"]["occupation"]["used"]

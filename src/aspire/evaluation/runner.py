@@ -125,6 +125,7 @@ def draft_record(case: EvalCase, draft: Draft, context: dict[str, Any], latency_
         "draft": draft.model_dump(mode="json", exclude={"checks"}),
         "checks": [c.model_dump(mode="json") for c in draft.checks],
         "expectations": expectations,
+        "expected_occupation": case.expect.occupation,
         "attempts": draft.attempts,
         "usage": draft.usage.model_dump(),
         "latency_s": latency_s,
@@ -376,6 +377,28 @@ def _rule_rates(records: Sequence[Record]) -> dict[str, float | None]:
     return rates
 
 
+def _occupation_summary(records: Sequence[Record]) -> dict[str, Any] | None:
+    """How often the draft's O*NET occupation is the one the case expects (its SOC major group,
+    and the code itself), over the cases that say which they expect."""
+    expecting = [r for r in records if r.get("expected_occupation")]
+    if not expecting:
+        return None
+
+    def used(record: Record) -> str:
+        found = (record.get("draft") or {}).get("occupation") or {}
+        return str(found.get("code") or "") if found.get("used") else ""
+
+    group = sum(used(r)[:2] == r["expected_occupation"][:2] for r in expecting)
+    code = sum(used(r) == r["expected_occupation"] for r in expecting)
+    return {
+        "cases": len(expecting),
+        "matched": sum(bool(used(r)) for r in expecting),
+        "major_group_right": group,
+        "major_group_rate": round(group / len(expecting), 4),
+        "code_right": code,
+    }
+
+
 def summarise(records: Sequence[Record], context: dict[str, Any]) -> EvalSummary:
     cases = len(records)
     passed = sum(r["status"] == "passed" for r in records)
@@ -383,8 +406,10 @@ def summarise(records: Sequence[Record], context: dict[str, Any]) -> EvalSummary
     latencies = [r["latency_s"] for r in drafted]
     judge = _judge_summary(drafted)
     reader = _reader_summary(drafted)
+    occupation = _occupation_summary(drafted)
     return {
         **({"judge": judge} if judge else {}),
+        **({"occupation": occupation} if occupation else {}),
         **({"reader": reader} if reader else {}),
         "cases": cases,
         "passed": passed,
