@@ -161,8 +161,9 @@ _SHORT_ACTIVITY_WORDS = 7
 def _short(activity: str) -> str:
     """ "Test electrical equipment or systems to ensure proper functioning" → "Test electrical
     equipment": O*NET's lists of alternatives and purposes read as debris in a plan."""
-    cut = re.split(r"\s+(?:or|to|for|in order to|according to)\s+|,", activity, maxsplit=1)[0]
-    return cut.strip()
+    cut = re.split(r"\s+(?:or|to|for|in order to|according to)\s+|,", activity, maxsplit=1)[0].strip()
+    # "Evaluate information related" to what: a cut that leaves the phrase hanging is no phrase.
+    return "" if re.search(r"\b(?:related|relating|pertaining|according|due|such)$", cut) else cut
 
 
 def _activity_phrases(activities: Sequence[str]) -> list[str]:
@@ -205,9 +206,13 @@ def data_ladder(path: CareerPath, aspiration: str = "", role: str | None = None)
     role = step_patterns.spoken_title(role) if role else paths.speakable_title(target)
     aim = _aimed_at(path, aspiration)
     aims = [s for s in path.step_ups if s.rungs >= 2] or list(path.step_ups)
-    aspirations = [_aspiration_phrase(s, target) for s in aims[:2]]
-    while len(aspirations) < 2:
-        aspirations.append(aspirations[-1] if aspirations else f"Become a senior {role}")
+    aspirations = list(dict.fromkeys(_aspiration_phrase(s, target) for s in aims[:2]))
+    if len(aspirations) < 2:
+        # One step up known: the rung below it, or the senior title, is the other example.
+        others = [s for s in path.step_ups if _aspiration_phrase(s, target) not in aspirations]
+        aspirations.append(_aspiration_phrase(others[0], target) if others else f"Become a senior {role}")
+    if len(aspirations) < 2:
+        aspirations.append(aspirations[0])
     ahead = aim.occupation if aim else target
     needs = paths.growth_needs(ahead, target) or paths.growth_needs(target, None)
     own_work = _activity_phrases(paths.activities(target.id))

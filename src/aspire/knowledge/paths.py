@@ -216,7 +216,8 @@ def step_ups(occupation: Occupation, limit: int = 5) -> list[StepUp]:
             offer(other, _TIER_WEIGHT[tier] + 1.0, "a management occupation related to it", 3)
         elif other.is_supervisor and not leads_now:
             offer(other, _TIER_WEIGHT[tier] + 1.0, "supervisors related to it", 2)
-        elif zone and zone < other_zone <= zone + 2 and not other.is_supervisor:
+        elif zone and zone < other_zone <= zone + 2 and not other.is_supervisor and not occupation.is_manager:
+            # (For a manager, a job needing more preparation is another career: physicians.)
             # More preparation in the same line of work: shared title words count for much.
             offer(
                 other, _TIER_WEIGHT[tier], "related, with more preparation (a higher Job Zone)", other_zone - zone + 1
@@ -228,6 +229,17 @@ def step_ups(occupation: Occupation, limit: int = 5) -> list[StepUp]:
                 manager = by_id(manager_id)
                 if manager.is_manager and manager.major_group == "11":
                     offer(manager, _TIER_WEIGHT[tier] - 0.5, "managers of its supervisors' work", 3)
+    if occupation.is_manager and occupation.code not in _TOP:
+        # Above a manager of one function stand the managers of the whole operation.
+        offer(_general_managers(), 0.5, "general management, above a function's managers", 3)
+    if len(scored) < 2 and not occupation.is_manager:
+        # Professions at the top of their Job Zone (a physical therapist) step up into managing
+        # the work of their neighbours: the managers O*NET lists beside their related occupations.
+        for other_id in neighbours:
+            for manager_id, tier in {**listing(other_id), **_related_tiers(other_id)}.items():
+                manager = by_id(manager_id)
+                if manager.is_manager and manager.major_group == "11":
+                    offer(manager, _TIER_WEIGHT[tier] - 1.5, "managers of the work of its related occupations", 3)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], by_id(item[0]).code))
     found: list[StepUp] = []
     for other_id, (_, why, rungs) in ranked[: limit * 2]:
@@ -253,6 +265,14 @@ def _heads(occupation: Occupation) -> frozenset[str]:
         if said and part.strip().endswith("s"):
             found.add(said[-1])
     return frozenset(found)
+
+
+# Chief executives, and general and operations managers: the top of every line of work.
+_TOP = frozenset({"11-1011.00", "11-1021.00"})
+
+
+def _general_managers() -> Occupation:
+    return next(o for o in occupations() if o.code == "11-1021.00")
 
 
 def senior_title(occupation: Occupation) -> str:
