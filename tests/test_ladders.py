@@ -305,3 +305,19 @@ def test_the_role_sought_chooses_the_ladder_of_a_career_changer():
         resume="Store Manager, Target, 2018-present\n- Grew sales", company="X", role="Store Manager"
     )
     assert ladder_for(manager).field == "retail"
+
+
+@pytest.mark.parametrize(
+    ("job_description", "title"),
+    [
+        ("Job Title: Court Clerk\nWe need an organised clerk.", "Court Clerk"),
+        ("Forklift Operator\nNight shift, Northfield depot.", "Forklift Operator"),
+        ("We are looking for a Senior Product Manager to lead our payments line.", "Senior Product Manager"),
+        ("About us. We make widgets and sell them.", None),
+        (None, None),
+    ],
+)
+def test_the_job_a_job_description_is_for(job_description, title):
+    from aspire.ladders import job_title_of
+
+    assert job_title_of(job_description) == title

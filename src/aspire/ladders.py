@@ -133,12 +133,34 @@ def career_path_of(
         chosen = get(code)
         match = OccupationMatch(chosen, 1.0, (chosen.title,), "chosen", code)
     else:
-        match = match_candidate(
-            role=role, job_title=rules_meaning.advertised_title(job_description) or None, held=held, context=context
-        )
+        match = match_candidate(role=role, job_title=job_title_of(job_description), held=held, context=context)
     if match is None:
         return CareerPath(None, bool(code), current)
     return CareerPath(match, bool(code), current, tuple(paths.step_ups(match.occupation)))
+
+
+# "Job title: Court Clerk", "Position - Forklift Operator", "Role: Care Assistant (nights)".
+_TITLE_LINE = re.compile(r"^\s*(?:job\s+title|position|role|title|vacancy|job)\s*[:\-\u2013]\s*(?P<title>.+)$", re.I)
+_TITLE_WORDS = 8
+
+
+def job_title_of(job_description: str | None) -> str | None:
+    """The job a job description is for: a "Job title:" line, the job it says it is looking
+    for, or its first line where that is a short job title O*NET knows."""
+    if not job_description:
+        return None
+    lines = [line.strip(" #*\t") for line in job_description.splitlines() if line.strip(" #*\t")]
+    for line in lines[:8]:
+        if found := _TITLE_LINE.match(line):
+            return found.group("title").strip()
+    if advertised := rules_meaning.advertised_title(job_description):
+        return advertised
+    first = lines[0] if lines else ""
+    if first and len(first.split()) <= _TITLE_WORDS and not first.endswith((".", ":")):
+        found = match_title(first, "the job description")
+        if found is not None and found.confident:
+            return first
+    return None
 
 
 def ladder_for(profile: CandidateProfile, aspiration: str = "") -> CareerField | None:
