@@ -321,3 +321,22 @@ def test_the_job_a_job_description_is_for(job_description, title):
     from aspire.ladders import job_title_of
 
     assert job_title_of(job_description) == title
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("Install and repair water lines, drains and fixtures", "installed and repaired water lines, drains and fixtures"),
+        ("putting away and replenishing stock", "put away and replenished stock"),
+        ("trains apprentices on the line", "trained apprentices on the line"),
+        ("Provided training and support to new staff", "provided training and support to new staff"),
+        ("Led a team of five", "led a team of five"),
+        # Things, not acts: pasted after "I", readers read them as broken speech.
+        ("site inspections and progress reports for a road scheme", None),
+        ("key worker for 12 young people", None),
+        ("crew of 8 on the night shift", None),
+        ("heat detection and herd records", None),
+    ],
+)
+def test_a_deed_is_said_in_the_past_or_not_at_all(line, said):
+    assert resume_facts.spoken_deed(line) == said

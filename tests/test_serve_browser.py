@@ -123,6 +123,15 @@ def test_a_pdf_resume_drafts_with_the_answer_streamed_then_the_plan_and_checks(b
         assert "How Acme helps: Manager onboarding" in goals.nth(1).inner_text()
         assert page.inner_text("#aspiration") == "Aspiration: Run a flagship store as a district leader"
         assert "Strengths" in page.inner_text("#assessment")
+        assert page.inner_text("#occupation-line").startswith("Matched: ")
+        # Change the occupation: look a title up, pick one, and it is what the next draft is built on.
+        page.click("#change-occupation")
+        page.fill("#occupation-title", "Paralegal")
+        page.click("#find-occupation")
+        page.wait_for_selector("#occupation-options button")
+        page.locator("#occupation-options button").first.click()
+        assert page.input_value("#occupation") == "23-2011.00"
+        assert "23-2011.00" in page.inner_text("#occupation-chosen")
         checks = page.locator("#checks > li")
         assert checks.count() >= 15
         assert "hire-first" in page.inner_text("#checks")
@@ -164,7 +173,7 @@ def test_the_page_is_usable_with_a_keyboard_and_a_screen_reader(browser):
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(base + "/")
         unlabelled = page.evaluate(
-            "[...document.querySelectorAll('input, textarea, select')]"
+            "[...document.querySelectorAll('input:not([type=hidden]), textarea, select')]"
             ".filter((el) => !el.labels || el.labels.length === 0).map((el) => el.id)"
         )
         assert unlabelled == []

@@ -64,6 +64,17 @@ def past_tense(word: str) -> str | None:
     return None
 
 
+def verb_lemmas(word: str) -> tuple[str, ...]:
+    """The verbs ``word`` can be a form of ("putting" → "put")."""
+    return _verb_lemmas(word.lower())
+
+
+def simple_past(lemma: str) -> str:
+    """ "install" → "installed", "put" → "put"."""
+    forms = lemminflect.getInflection(lemma, "VBD")
+    return str(forms[0]) if forms else lemma
+
+
 def _verb_lemmas(word: str) -> tuple[str, ...]:
     return tuple(lemminflect.getAllLemmas(word, upos="VERB").get("VERB", ()))
 

@@ -151,8 +151,8 @@ def job_title_of(job_description: str | None) -> str | None:
         return None
     lines = [line.strip(" #*\t") for line in job_description.splitlines() if line.strip(" #*\t")]
     for line in lines[:8]:
-        if found := _TITLE_LINE.match(line):
-            return found.group("title").strip()
+        if said := _TITLE_LINE.match(line):
+            return said.group("title").strip()
     if advertised := rules_meaning.advertised_title(job_description):
         return advertised
     first = lines[0] if lines else ""

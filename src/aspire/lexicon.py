@@ -58,6 +58,34 @@ ACTION_VERBS = frozenset(
     document map pilot test measure enroll enrol adopt apply conduct facilitate""".split()
 )
 
+# The verbs a resume's deeds open with, across trades, care, office, field and desk work. A
+# line that opens with a word that can be a verb but names a thing ("Heat detection…", "Crew
+# of 8…", "Key worker for 12 young people", "Home visits") is no deed to say "I …" before.
+DEED_VERBS = ACTION_VERBS | frozenset(
+    """accompany account achieve acquire act adapt add address adjust administer advise advocate align allocate
+    answer anticipate appraise approve arrange assemble assess assign assist attend authorise authorize bake
+    balance bathe bill book brief budget calculate calibrate care carry catalogue catalog change chair check
+    clean clear code collect combine commission communicate compile compose compute conceive configure
+    connect conserve consolidate construct consult convert cook correct counsel count cover craft cultivate
+    curate customise customize debug decorate define delegate demolish demonstrate deploy deputise deputize
+    detect determine devise diagnose dig dispatch dispense display distribute draft draw dress drill edit
+    educate empower enable encourage engage engineer ensure enter estimate evaluate examine execute expedite
+    explain fabricate feed file fill film finance fit fix forecast forge form format fulfil fulfill gather
+    generate greet groom guide handle harvest haul help hold identify illustrate induct influence inform
+    initiate inspect install instruct integrate interpret interview inventory investigate issue keep label
+    lay liaise lift load locate log lower maintain make market mediate merchandise milk mix model moderate
+    modernise modernize monitor motivate mow navigate nurse observe operate order outline overhaul pack
+    paint participate patrol perform photograph pick place plant plaster plumb polish post pour prepare
+    prescribe price print prioritise prioritize process procure produce program programme promote protect
+    prove provide prune purchase put quote rebuild receive reconcile record recover rectify refer refine
+    refurbish register rehabilitate reinstate relocate remodel remove renovate repair replace replenish
+    report rescue resolve respond restock restore retain retrieve review revise rewire route sanitise
+    sanitize schedule score screen sell send service set shape share shape sort source spray stabilise
+    stabilize staff stock store strengthen structure style submit summarise summarize survey sustain
+    tailor tend track transcribe transform translate transport treat trim troubleshoot tutor type unload
+    update upgrade use validate value verify visit wash weld welcome wire work""".split()
+)
+
 VAGUE_GOALS = re.compile(
     r"^(to\s+)?(work hard(er)?|do (my|your) best|be (successful|happy|better|great|the best)|succeed|"
     r"grow as an? [\w-]+|improve (myself|yourself)|keep learning|gain experience|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import english, text
+from . import english, lexicon, text
 from .lexicon import INJECTION
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b|\bpresent\b|\bcurrent\b", re.IGNORECASE)
@@ -265,6 +265,45 @@ def mixes_tenses(words: list[str], *, least: int = 1) -> bool:
         for i in range(len(words) - 2)
     )
     return joined >= least
+
+
+def spoken_deed(deed: str) -> str | None:
+    """A deed as the candidate says it after "As a cook, I …": in the past tense throughout
+    ("Install and repair water lines" → "installed and repaired water lines", "putting away
+    stock" → "put away stock"), or None for a line that opens with a thing, not an act ("Heat
+    detection and herd records", "Crew of 8", "Key worker for 12 young people"): pasted after
+    "I", those read as broken speech (readers marked "I crew of 8", "I putting away")."""
+    words = deed.split()
+    if not words:
+        return None
+    first = _deed_verb(words[0])
+    if first is None:
+        return None
+    said = [first]
+    for index, word in enumerate(words[1:], start=1):
+        # "…and repair", "…, replace": a verb joined on takes the past tense too.
+        joined = words[index - 1].lower() == "and" or words[index - 1].endswith(",")
+        turned = _deed_verb(word) if joined and not _is_plain_noun_after(words, index) else None
+        said.append(turned if turned is not None else word)
+    return " ".join(said)
+
+
+def _deed_verb(word: str) -> str | None:
+    """ "install", "installs", "installing", "installed" → "installed"; None for no deed verb."""
+    bare = word.strip(",;:").lower()
+    tail = word[len(word.rstrip(",;:")) :]
+    lemmas = [lemma for lemma in english.verb_lemmas(bare) if lemma in lexicon.DEED_VERBS]
+    if not lemmas:
+        return None
+    if english.is_past_tense(bare):
+        return bare + tail
+    return english.simple_past(lemmas[0]) + tail
+
+
+def _is_plain_noun_after(words: list[str], index: int) -> bool:
+    """ "training and support to new staff": a noun joined on, followed by a preposition."""
+    after = words[index + 1].lower() if index + 1 < len(words) else ""
+    return not after or after in _PREPOSITIONS
 
 
 def in_past_tense(deed: str) -> str:

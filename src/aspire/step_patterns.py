@@ -42,15 +42,19 @@ def why_pattern(profile: CandidateProfile, aim: str = "") -> str:
     """
     options = []
     for title, deeds in resume_facts.deeds_by_job(profile.resume, toward=aim)[:2]:
+        # Said as speech, in the past: "I installed and repaired…", never "I site inspections…".
+        spoken = [s for d in deeds if (s := resume_facts.spoken_deed(d))]
+        if not spoken:
+            continue
         said = spoken_title(title)
-        done = "|".join(prompts.literal(d) for d in deeds[: resume_facts.DEEDS_OFFERED])
+        done = "|".join(prompts.literal(d) for d in spoken[: resume_facts.DEEDS_OFFERED])
         options.append(f"As {english.indefinite_article(said)} {prompts.literal(said)}, I ({done})")
     if not options:
         # No job to tie them to (a resume of skills and one line a job): its deeds alone,
         # told as past work ("I collaborate with…" after "Over the past few years" was the
         # broken tense a reader marked).
         lines = resume_facts.achievement_lines(profile.resume)
-        told = [resume_facts.in_past_tense(d) for line in lines if (d := resume_facts.as_deed(line))]
+        told = [s for line in lines if (d := resume_facts.as_deed(line)) and (s := resume_facts.spoken_deed(d))]
         deeds = [d for d in told if not resume_facts.mixes_tenses(d.split())]
         deeds = resume_facts.ranked_deeds(list(dict.fromkeys(deeds)), toward=aim)[: resume_facts.DEEDS_OFFERED]
         # Not "Over the past few years": readers marked it a claim for an undated resume.
