@@ -59,8 +59,8 @@ ACTION_VERBS = frozenset(
 )
 
 # The verbs a resume's deeds open with, across trades, care, office, field and desk work. A
-# line that opens with a word that can be a verb but names a thing ("Heat detection…", "Crew
-# of 8…", "Key worker for 12 young people", "Home visits") is no deed to say "I …" before.
+# line that opens with a word that can be a verb but names a thing ("Site
+# inspections…", "Key worker for 12 young people", "Home visits") is no deed to say "I …" before.
 DEED_VERBS = ACTION_VERBS | frozenset(
     """accompany account achieve acquire act adapt add address adjust administer advise advocate align allocate
     answer anticipate appraise approve arrange assemble assess assign assist attend authorise authorize bake

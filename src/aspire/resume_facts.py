@@ -270,9 +270,9 @@ def mixes_tenses(words: list[str], *, least: int = 1) -> bool:
 def spoken_deed(deed: str) -> str | None:
     """A deed as the candidate says it after "As a cook, I …": in the past tense throughout
     ("Install and repair water lines" → "installed and repaired water lines", "putting away
-    stock" → "put away stock"), or None for a line that opens with a thing, not an act ("Heat
-    detection and herd records", "Crew of 8", "Key worker for 12 young people"): pasted after
-    "I", those read as broken speech (readers marked "I crew of 8", "I putting away")."""
+    stock" → "put away stock"), or None for a line that opens with a thing, not an act ("Site
+    inspections and progress reports", "Key worker for 12 young people"): pasted after "I",
+    those read as broken speech ("As a support worker, I key worker for 12 young people")."""
     words = deed.split()
     if not words:
         return None
