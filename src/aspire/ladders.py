@@ -228,7 +228,10 @@ def data_ladder(path: CareerPath, aspiration: str = "", role: str | None = None)
     role = step_patterns.spoken_title(role) if role else paths.speakable_title(target)
     aim = _aimed_at(path, aspiration)
     aims = [s for s in path.step_ups if s.rungs >= 2] or list(path.step_ups)
-    aspirations = list(dict.fromkeys(_aspiration_phrase(s, target) for s in aims[:2]))
+    # The examples: a destination two rungs up or more (the article's long-term aim) first,
+    # then the nearest step toward one.
+    shown = [*[s for s in aims if s.rungs >= 3][:1], *[s for s in aims if s.rungs == 2][:1]] or aims[:2]
+    aspirations = list(dict.fromkeys(_aspiration_phrase(s, target) for s in (shown if len(shown) > 1 else aims[:2])))
     if len(aspirations) < 2:
         # One step up known: the rung below it, or the senior title, is the other example.
         others = [s for s in path.step_ups if _aspiration_phrase(s, target) not in aspirations]

@@ -241,14 +241,22 @@ def step_ups(occupation: Occupation, limit: int = 5) -> list[StepUp]:
                 if manager.is_manager and manager.major_group == "11":
                     offer(manager, _TIER_WEIGHT[tier] - 1.5, "managers of the work of its related occupations", 3)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], by_id(item[0]).code))
-    found: list[StepUp] = []
-    for other_id, (_, why, rungs) in ranked[: limit * 2]:
+    mine = own_titles(occupation.id)
+    near = _term_shares(occupation.id)
+    named: list[tuple[float, StepUp]] = []
+    for other_id, (score, why, rungs) in ranked[: limit * 3]:
         other = by_id(other_id)
-        mine = own_titles(occupation.id)
         title = speakable_title(other, occupation, leading=other.is_supervisor or other.is_manager, other_than=mine)
         title = title or speakable_title(other, occupation, other_than=mine)
-        if title and all(title != s.title for s in found):
-            found.append(StepUp(other, title, why, rungs))
+        if not title or any(title == s.title for _, s in named):
+            continue
+        # A step up said in the candidate's own words comes first: "branch manager" and "loan
+        # officer" for a personal banker, before "trader" (O*NET's securities agents).
+        said = terms(title)
+        kin = sum(near.get(t, 0.0) for t in said) / len(said) if said else 0.0
+        named.append((score + 4.0 * kin, StepUp(other, title, why, rungs)))
+    named.sort(key=lambda pair: -pair[0])
+    found = [step for _, step in named]
     senior = senior_title(occupation)
     if senior:
         found.insert(min(2, len(found)), StepUp(occupation, senior, "a senior title of the occupation", 1))
