@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from aspire import resume_facts
+from aspire import ladders, resume_facts
 from aspire.assessment import kept_assessment
 from aspire.ladders import ladder_for, tidy_goals
 from aspire.models import CandidateProfile, Goal, SelfAssessment
@@ -339,3 +339,23 @@ def test_the_job_a_job_description_is_for(job_description, title):
 )
 def test_a_deed_is_said_in_the_past_or_not_at_all(line, said):
     assert resume_facts.spoken_deed(line) == said
+
+
+@pytest.mark.parametrize(
+    ("role", "resume"),
+    [
+        ("Senior Paralegal", "Senior Paralegal, Hale & Co, 2019-2024\n- Drafted pleadings and managed case files"),
+        ("Electrician", "Electrician, Volt Works, 2018-2024\n- Installed and repaired wiring in homes"),
+        ("Personal Banker", "Personal Banker, First Bank, 2020-2024\n- Opened accounts and explained loan products"),
+    ],
+)
+def test_a_ladder_built_from_onet_says_jobs_plainly(role, resume):
+    """The worked example built from the data: the job alone as an aim (O*NET's activities made
+    purposes like 'who conducts opinion surveys'), no rank said twice, the candidate's own work."""
+    path = ladders.career_path(CandidateProfile(resume=resume, company="Acme", role=role))
+    ladder = ladders.data_ladder(path, role=role)
+    assert ladder is not None and ladder.reason == "built from O*NET"
+    said = " ".join([*ladder.aspirations, *ladder.goals, *ladder.support, *ladder.growth]).lower()
+    assert " who " not in said and "senior senior" not in said and "lead lead" not in said
+    assert len(set(ladder.aspirations)) == 2 and ladder.goals[-1].startswith("Get promoted to ")
+    assert ladder.growth and all(g.strip() for g in ladder.growth)

@@ -197,10 +197,13 @@ def _activity_phrases(activities: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def _aspiration_phrase(step: paths.StepUp, near: Occupation) -> str:
-    said = f"Become {english.indefinite_article(step.title)} {step.title}"
-    doing = _activity_phrases(paths.new_activities(step.occupation, near, limit=6))
-    return f"{said} who {paths.as_third_person(doing[0]).lower()}" if doing else said
+def _aspiration_phrase(step: paths.StepUp) -> str:
+    # The job alone: O*NET's work activities made odd purposes ("who conducts opinion surveys"
+    # for a social worker), and the model adds its own.
+    return f"Become {english.indefinite_article(step.title)} {step.title}"
+
+
+_RANKS = re.compile(r"^(?:senior|junior|lead|trainee|graduate|assistant|apprentice|head)\s+", re.IGNORECASE)
 
 
 def _aimed_at(path: CareerPath, aspiration: str) -> paths.StepUp | None:
@@ -226,44 +229,43 @@ def data_ladder(path: CareerPath, aspiration: str = "", role: str | None = None)
         return None
     # The example is of the candidate's own job, in their words where they named it.
     role = step_patterns.spoken_title(role) if role else paths.speakable_title(target)
+    plain = _RANKS.sub("", role)  # "senior stylist" → "stylist": never "a senior senior stylist"
     aim = _aimed_at(path, aspiration)
     aims = [s for s in path.step_ups if s.rungs >= 2] or list(path.step_ups)
     # The examples: a destination two rungs up or more (the article's long-term aim) first,
-    # then the nearest step toward one.
+    # then the nearest step toward one; the job's own senior rungs where O*NET knows no other.
     shown = [*[s for s in aims if s.rungs >= 3][:1], *[s for s in aims if s.rungs == 2][:1]] or aims[:2]
-    aspirations = list(dict.fromkeys(_aspiration_phrase(s, target) for s in (shown if len(shown) > 1 else aims[:2])))
-    if len(aspirations) < 2:
-        # One step up known: the rung below it, or the senior title, is the other example.
-        others = [s for s in path.step_ups if _aspiration_phrase(s, target) not in aspirations]
-        aspirations.append(_aspiration_phrase(others[0], target) if others else f"Become a senior {role}")
-    if len(aspirations) < 2:
-        aspirations.append(aspirations[0])
+    aspirations = list(dict.fromkeys(_aspiration_phrase(s) for s in (shown if len(shown) > 1 else aims[:2])))
+    for fallback in (f"Become a senior {plain}", f"Become a lead {plain}"):
+        if len(aspirations) < 2 and fallback not in aspirations:
+            aspirations.append(fallback)
     ahead = aim.occupation if aim else target
     needs = paths.growth_needs(ahead, target) or paths.growth_needs(target, None)
     own_work = _activity_phrases(paths.activities(target.id))
-    their_work = _activity_phrases(paths.new_activities(ahead, target, limit=8)) if aim else []
     # The promotion is the rung below the aim: a supervisor's job or a senior title, else the aim.
     below = [s for s in path.step_ups if aim is not None and s.rungs < aim.rungs]
-    promoted_to = below[0].title if below else (aim.title if aim else f"senior {role}")
-    learn = (
-        f"Learn the company's procedures for {paths.as_gerund(own_work[0]).lower()}"
-        if own_work
-        else ("Learn the company's systems and procedures")
-    )
+    promoted_to = below[0].title if below else (aim.title if aim else f"senior {plain}")
     skill = needs[0] if needs else "people management"
+    # Work that proves it is the candidate's own occupation's work, done as a lead: O*NET's
+    # activities of the step up read as another job ("Lead a project to read documents").
     project = (
-        f"Lead a project to {their_work[0][0].lower()}{their_work[0][1:]}"
-        if their_work
-        else (f"Lead a project that improves how the team's {role}s work")
+        f"Lead a project on {paths.as_gerund(own_work[0]).lower()}"
+        if own_work
+        else f"Lead a project for the {plain} team"
     )
-    goals = (learn, f"Master {skill}", project, f"Get promoted to {promoted_to}")
+    goals = (
+        "Learn the company's systems, standards and procedures",
+        f"Master {skill}",
+        project,
+        f"Get promoted to {promoted_to}",
+    )
     support = (
-        f"onboarding with an experienced {role}",
-        f"training in {skill}",
-        f"time to lead work with a senior {role}",
+        f"onboarding with an experienced {plain}",
+        f"coaching in {skill}",
+        f"a project with a senior {plain}",
         f"mentoring from {english.indefinite_article(promoted_to)} {promoted_to}",
     )
-    growth = tuple(dict.fromkeys([*needs[:3], *(paths.as_gerund(w).lower() for w in their_work[:2])]))[:4]
+    growth = tuple(dict.fromkeys(needs[:3]))
     vocabulary = " ".join(
         [target.title, role, *(s.title for s in path.step_ups), *(s.occupation.title for s in path.step_ups)]
     )
@@ -273,7 +275,7 @@ def data_ladder(path: CareerPath, aspiration: str = "", role: str | None = None)
         role=role,
         aspirations=(aspirations[0], aspirations[1]),
         support=support,
-        growth=growth or ("people management",),
+        growth=growth or ("people management", "staff training"),
         goals=goals,
         codes=(target.code,),
         reason="built from O*NET",

@@ -8,6 +8,7 @@ import json
 from rich.console import Console
 
 from .knowledge import CONFIDENT, lookup, meta
+from .knowledge.paths import speakable_title
 
 
 def occupation(args: argparse.Namespace) -> int:
@@ -49,5 +50,11 @@ def occupation(args: argparse.Namespace) -> int:
         console.print("step-up occupations (offered to the model as aspirations):")
         for step in found.step_ups:
             console.print(f"  {step.title} — {step.occupation.title}, {step.code} ({step.why})")
+    elif match.confident:
+        # Kept sparse on purpose: a lateral job from another line of work reads as a wrong field.
+        console.print(
+            "step-up occupations: none that O*NET puts in the same line of work; "
+            f"drafts aim for a senior or lead {speakable_title(occupation_) or occupation_.title.lower()}."
+        )
     console.print(f"[dim]{meta().get('attribution', '')}[/dim]")
     return 0

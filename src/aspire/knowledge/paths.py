@@ -44,21 +44,20 @@ _MAX_TITLE_WORDS = 4
 # judge's work) read as noise beside the paralegal it was offered to; the step up's own work
 # activities say what is new in the domain.
 GROWTH_NAMES = {
-    "Coordination": "coordinating a team's work",
-    "Persuasion": "persuading stakeholders",
+    "Coordination": "team coordination",
+    "Persuasion": "persuasion",
     "Negotiation": "negotiation",
-    "Instructing": "training new staff",
+    "Instructing": "staff training",
     "Operations Analysis": "operations analysis",
     "Quality Control Analysis": "quality control",
     "Judgment and Decision Making": "operational decision making",
-    "Systems Evaluation": "performance evaluation",
+    "Systems Evaluation": "performance reviews",
     "Management of Financial Resources": "budget management",
     "Management of Material Resources": "resource planning",
     "Management of Personnel Resources": "people management",
     "Administration and Management": "business planning",
     "Economics and Accounting": "budgeting and cost control",
-    "Sales and Marketing": "sales and marketing",
-    "Personnel and Human Resources": "staff recruitment and development",
+    "Personnel and Human Resources": "recruitment and staff development",
     "Education and Training": "training design",
     "Law and Government": "regulations and compliance",
 }
