@@ -129,16 +129,17 @@ def _assert_correct(draft: Draft, company: str) -> None:
     assert [c.rule for c in draft.checks] == list(RULES)
 
 
-def test_the_library_from_8_threads_and_32_asyncio_tasks_on_one_local_model():
+def test_the_library_from_4_threads_and_12_asyncio_tasks_on_one_local_model():
     """One Llama instance is not thread-safe; the backend serialises every call on it.
 
-    40 real drafts, one attempt each (about 15 minutes on 2 cores). The deadline is
-    raised because a queued draft's clock runs while it waits for the model.
+    16 real drafts, one attempt each: 40 took 45 minutes on a 2-core Xeon VM (some of it
+    sharing the cores), most of CI's time, and proved no more about the lock. The deadline
+    is raised because a queued draft's clock runs while it waits for the model.
     """
     backend = LocalBackend()
     resume = (EXAMPLE_RESUMES / "retail_store_manager.md").read_text(encoding="utf-8")
     options = {"max_attempts": 1, "deadline_s": 7200}
-    companies = [f"Store {number}" for number in range(40)]
+    companies = [f"Store {number}" for number in range(16)]
     drafts: dict[str, Draft] = {}
     errors: list[BaseException] = []
 
@@ -148,16 +149,16 @@ def test_the_library_from_8_threads_and_32_asyncio_tasks_on_one_local_model():
         except BaseException as exc:  # reported below with the company
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(company,)) for company in companies[:8]]
+    threads = [threading.Thread(target=work, args=(company,)) for company in companies[:4]]
     for thread in threads:
         thread.start()
 
     async def many() -> list[Draft]:
         return await asyncio.gather(
-            *(agenerate({"resume": resume, "company": c}, backend=backend, **options) for c in companies[8:])
+            *(agenerate({"resume": resume, "company": c}, backend=backend, **options) for c in companies[4:])
         )
 
-    drafts.update(zip(companies[8:], asyncio.run(many()), strict=True))
+    drafts.update(zip(companies[4:], asyncio.run(many()), strict=True))
     for thread in threads:
         thread.join()
     assert errors == []

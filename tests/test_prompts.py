@@ -175,6 +175,19 @@ def test_answer_pattern_ends_a_sentence():
     assert re.fullmatch(free, "I would like to lead.") and not re.fullmatch(free, "I would like to lead, Docker,")
 
 
+def test_an_answer_never_holds_a_brace():
+    """A 0.5B model once wrote "}}" inside the answer as if closing the JSON, then repeated a
+    date range until max_tokens cut the reply: the grammar leaves it no brace to write."""
+    body = "I would like to lead AI projects at Nvidia " + "and build models " * 10 + "for my team"
+    for pattern in (
+        prompts.answer_opening("What are your career aspirations?", "Nvidia"),
+        prompts.answer_opening("What are your career aspirations?"),
+    ):
+        assert re.fullmatch(pattern, body + ".")
+        assert not re.fullmatch(pattern, body + ". }} 2010-2015.")
+        assert not re.fullmatch(pattern, body.replace("models", "{models}") + ".")
+
+
 def test_answer_opening_follows_the_question():
     assert prompts.answer_opening("Where do you see yourself in five years?").startswith("^In five years, I ")
     assert prompts.answer_opening("Where will you be in 10 years?").startswith("^In 10 years, I ")

@@ -363,8 +363,11 @@ ANSWER_WORDS_AFTER_COMPANY = 90
 # ...and at least this many after it, so the answer reaches about 60 words and
 # says what comes next, not only where the candidate wants to work.
 ANSWER_MIN_WORDS_AFTER_COMPANY = 25
-_ANSWER_WORD = '[^ ",_\\\\\n-][^ ",_\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
-_LAST_ANSWER_WORD = '[^ ",_\\\\\n-][^ ",_\\\\\n]{0,' + str(MAX_WORD_CHARS - 2) + "}[.!?]"
+# No brace in a spoken answer: a 0.5B model that wrote "}}" inside the answer, as if closing the
+# JSON, went on repeating "2010-2015." until max_tokens cut the reply (1 of 40 drafts in a row).
+# Masked, the model closes the string where it meant to close the object.
+_ANSWER_WORD = '[^ ",_{}\\\\\n-][^ ",_{}\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
+_LAST_ANSWER_WORD = '[^ ",_{}\\\\\n-][^ ",_{}\\\\\n]{0,' + str(MAX_WORD_CHARS - 2) + "}[.!?]"
 
 
 def answer_opening(question: str, company: str | None = None) -> str:
@@ -374,9 +377,9 @@ def answer_opening(question: str, company: str | None = None) -> str:
     opening = f"In {horizon}, I" if horizon else "(" + "|".join(FORWARD_OPENINGS) + ")"
     # It ends a sentence: left free, the model once closed the answer after "Git, Docker,".
     if company is None or '"' in company or "\\" in company:
-        return f"^{opening} " + _FREE_TEXT + "[.!?]$"
+        return f"^{opening} " + '[^"{}\\\\]+' + "[.!?]$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
-    rest_of_word = f'[^ ",_\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
+    rest_of_word = f'[^ ",_{{}}\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
     words = f"( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY - 1},{ANSWER_WORDS_AFTER_COMPANY - 1}}}"
     after = f"{rest_of_word}{words} {_LAST_ANSWER_WORD}"
     return f"^{opening} {before}{literal(company)}{after}$"
