@@ -132,8 +132,8 @@ def _assert_correct(draft: Draft, company: str) -> None:
 def test_the_library_from_4_threads_and_12_asyncio_tasks_on_one_local_model():
     """One Llama instance is not thread-safe; the backend serialises every call on it.
 
-    16 real drafts, one attempt each: 40 took 45 minutes on a 2-core Xeon VM (some of it
-    sharing the cores), most of CI's time, and proved no more about the lock. The deadline
+    16 real drafts, one attempt each: 12.7 minutes on a 2-core Xeon VM, where 40 took 45 (some
+    of it sharing the cores) and proved no more about the lock. The deadline
     is raised because a queued draft's clock runs while it waits for the model.
     """
     backend = LocalBackend()
