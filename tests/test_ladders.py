@@ -331,6 +331,12 @@ def test_the_job_a_job_description_is_for(job_description, title):
         ("trains apprentices on the line", "trained apprentices on the line"),
         ("Provided training and support to new staff", "provided training and support to new staff"),
         ("Led a team of five", "led a team of five"),
+        # Joined on in another form: a noun ("issues") and an -ing clause stay as written.
+        (
+            "Handled customer queries, complaints, and issues efficiently, providing a swift resolution.",
+            "handled customer queries, complaints, and issues efficiently, providing a swift resolution.",
+        ),
+        ("Installs, repairs and services boilers", "installed, repaired and serviced boilers"),
         # Things, not acts: pasted after "I", readers read them as broken speech.
         ("site inspections and progress reports for a road scheme", None),
         ("key worker for 12 young people", None),

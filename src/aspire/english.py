@@ -69,6 +69,21 @@ def verb_lemmas(word: str) -> tuple[str, ...]:
     return _verb_lemmas(word.lower())
 
 
+_FORM_TAGS = {"VB": "bare", "VBP": "bare", "VBZ": "third person", "VBG": "-ing", "VBD": "past", "VBN": "past"}
+
+
+def verb_forms(word: str) -> frozenset[str]:
+    """The forms ``word`` takes as a verb: "install" → bare, "putting" → -ing, "put" → bare and
+    past, "issues" → third person; empty for no verb."""
+    lower = word.lower()
+    return frozenset(
+        form
+        for lemma in _verb_lemmas(lower)
+        for tag, form in _FORM_TAGS.items()
+        if lower in lemminflect.getInflection(lemma, tag)
+    )
+
+
 def simple_past(lemma: str) -> str:
     """ "install" → "installed", "put" → "put"."""
     forms = lemminflect.getInflection(lemma, "VBD")

@@ -280,10 +280,14 @@ def spoken_deed(deed: str) -> str | None:
     if first is None:
         return None
     said = [first]
+    opening_forms = english.verb_forms(words[0].strip(",;:"))
     for index, word in enumerate(words[1:], start=1):
-        # "…and repair", "…, replace": a verb joined on takes the past tense too.
+        # "…and repair", "…, replace": a verb joined on takes the past tense too, where it is in
+        # the opening verb's form; "Handled queries, complaints, and issues efficiently,
+        # providing a swift resolution" joins a noun and an -ing clause, not two more deeds.
         joined = words[index - 1].lower() == "and" or words[index - 1].endswith(",")
-        turned = _deed_verb(word) if joined and not _is_plain_noun_after(words, index) else None
+        same_form = bool(english.verb_forms(word.strip(",;:")) & opening_forms)
+        turned = _deed_verb(word) if joined and same_form and not _is_plain_noun_after(words, index) else None
         said.append(turned if turned is not None else word)
     return " ".join(said)
 
@@ -303,7 +307,8 @@ def _deed_verb(word: str) -> str | None:
 def _is_plain_noun_after(words: list[str], index: int) -> bool:
     """ "training and support to new staff": a noun joined on, followed by a preposition."""
     after = words[index + 1].lower() if index + 1 < len(words) else ""
-    return not after or after in _PREPOSITIONS
+    # Not "and": "Installs, repairs and services boilers" lists verbs.
+    return not after or (after in _PREPOSITIONS and after != "and")
 
 
 def in_past_tense(deed: str) -> str:
