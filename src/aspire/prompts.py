@@ -366,6 +366,7 @@ ANSWER_MIN_WORDS_AFTER_COMPANY = 25
 # No brace in a spoken answer: a 0.5B model that wrote "}}" inside the answer, as if closing the
 # JSON, went on repeating "2010-2015." until max_tokens cut the reply (1 of 40 drafts in a row).
 # Masked, the model closes the string where it meant to close the object.
+_SPOKEN_TEXT = '[^"{}\\\\]+'  # _FREE_TEXT without braces
 _ANSWER_WORD = '[^ ",_{}\\\\\n-][^ ",_{}\\\\\n]{0,' + str(MAX_WORD_CHARS - 1) + "},?"
 _LAST_ANSWER_WORD = '[^ ",_{}\\\\\n-][^ ",_{}\\\\\n]{0,' + str(MAX_WORD_CHARS - 2) + "}[.!?]"
 
@@ -377,7 +378,7 @@ def answer_opening(question: str, company: str | None = None) -> str:
     opening = f"In {horizon}, I" if horizon else "(" + "|".join(FORWARD_OPENINGS) + ")"
     # It ends a sentence: left free, the model once closed the answer after "Git, Docker,".
     if company is None or '"' in company or "\\" in company:
-        return f"^{opening} " + '[^"{}\\\\]+' + "[.!?]$"
+        return f"^{opening} " + _SPOKEN_TEXT + "[.!?]$"
     before = f"({_ANSWER_WORD} ){{0,{ANSWER_WORDS_BEFORE_COMPANY}}}"
     rest_of_word = f'[^ ",_{{}}\\\\\n]{{0,{MAX_WORD_CHARS}}},?'
     words = f"( {_ANSWER_WORD}){{{ANSWER_MIN_WORDS_AFTER_COMPANY - 1},{ANSWER_WORDS_AFTER_COMPANY - 1}}}"

@@ -332,24 +332,10 @@ def activities(occ: int) -> tuple[str, ...]:
     return tuple(t for (t,) in rows)
 
 
-def new_activities(target: Occupation, current: Occupation | None, limit: int = 4) -> list[str]:
-    """The target's work activities the current occupation does not list ("Supervise
-    construction workers" for an electrician looking at supervisors): work that proves a step."""
-    had = set(activities(current.id)) if current else set()
-    return [a for a in activities(target.id) if a not in had][:limit]
-
-
 def as_gerund(activity: str) -> str:
     """ "Direct construction personnel" → "directing construction personnel"."""
     verb, _, rest = activity.partition(" ")
     forms = getInflection(verb.lower(), tag="VBG")
-    return f"{forms[0] if forms else verb.lower()} {rest}".strip()
-
-
-def as_third_person(activity: str) -> str:
-    """ "Direct construction personnel" → "directs construction personnel"."""
-    verb, _, rest = activity.partition(" ")
-    forms = getInflection(verb.lower(), tag="VBZ")
     return f"{forms[0] if forms else verb.lower()} {rest}".strip()
 
 
